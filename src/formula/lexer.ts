@@ -1,0 +1,179 @@
+/**
+ * Text → tokens. The lexer never throws: characters it cannot read become issues plus an
+ * `invalid` token, so the parser can skip that statement and go on to report the others.
+ */
+import type { Span } from './ast.js';
+import type { FormulaIssue } from './issues.js';
+
+export type TokenKind = 'number' | 'name' | 'op' | 'newline' | 'invalid' | 'eof';
+
+export interface Token {
+  kind: TokenKind;
+  /** The source text of the token (`'\n'` for newlines, `''` at the end). */
+  text: string;
+  /** For `number` tokens: the value, with `%` already applied. */
+  value: number;
+  span: Span;
+}
+
+const operators = ['**', '<=', '>=', '==', '!=', '+', '-', '*', '/', '^', '<', '>', '=', '(', ')', ','];
+
+/** Characters people try that the language does not have, with the reason we give. */
+const unsupported: Record<string, string> = {
+  '"': 'text in quotes is not allowed: formulas work with numbers only',
+  "'": 'text in quotes is not allowed: formulas work with numbers only',
+  '.': "'.' is not allowed here: there is no member access (a.b); decimals are written like 0.5",
+  '[': "'[' is not allowed: there is no indexing",
+  ']': "']' is not allowed: there is no indexing",
+  '{': "'{' is not allowed: use parentheses to group",
+  '}': "'}' is not allowed: use parentheses to group",
+  ';': "';' is not allowed: write one statement per line",
+  '%': "'%' may only follow a number, as in 5% (there is no modulo operator)",
+  '&': "'&' is not allowed: use and(a, b)",
+  '|': "'|' is not allowed: use or(a, b)",
+  '!': "'!' is not allowed on its own: use not(x), or != to compare",
+  $: "'$' is not allowed: write amounts as plain numbers",
+  '£': "'£' is not allowed: write amounts as plain numbers",
+  '€': "'€' is not allowed: write amounts as plain numbers",
+};
+
+const isDigit = (c: string | undefined) => c !== undefined && c >= '0' && c <= '9';
+const isNameStart = (c: string | undefined) =>
+  c !== undefined && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c === '_');
+const isNameChar = (c: string | undefined) => isNameStart(c) || isDigit(c);
+
+export function tokenize(text: string): { tokens: Token[]; issues: FormulaIssue[] } {
+  const tokens: Token[] = [];
+  const issues: FormulaIssue[] = [];
+  let i = 0;
+  let line = 1;
+  let lineStart = 0;
+
+  const span = (start: number, end: number): Span => ({
+    line,
+    column: start - lineStart + 1,
+    offset: start,
+    end,
+  });
+  const push = (kind: TokenKind, start: number, end: number, value = 0) =>
+    tokens.push({ kind, text: text.slice(start, end), value, span: span(start, end) });
+  const fail = (start: number, end: number, message: string) => {
+    issues.push({ line, column: start - lineStart + 1, message });
+    push('invalid', start, end);
+  };
+
+  while (i < text.length) {
+    const c = text[i]!;
+    if (c === '\n' || c === '\r') {
+      push('newline', i, i + 1);
+      i += c === '\r' && text[i + 1] === '\n' ? 2 : 1;
+      line += 1;
+      lineStart = i;
+      continue;
+    }
+    if (c === ' ' || c === '\t' || c === '\u00a0') {
+      i += 1;
+      continue;
+    }
+    if (c === '#') {
+      while (i < text.length && text[i] !== '\n' && text[i] !== '\r') i += 1;
+      continue;
+    }
+    if (isDigit(c) || (c === '.' && isDigit(text[i + 1]))) {
+      i = readNumber(text, i, line, lineStart, tokens, issues);
+      continue;
+    }
+    if (isNameStart(c)) {
+      const start = i;
+      while (isNameChar(text[i])) i += 1;
+      push('name', start, i);
+      continue;
+    }
+    const op = operators.find((o) => text.startsWith(o, i));
+    if (op) {
+      push('op', i, i + op.length);
+      i += op.length;
+      continue;
+    }
+    const reason = Object.hasOwn(unsupported, c)
+      ? unsupported[c]!
+      : `unexpected character ${describeChar(c)}`;
+    // A whole quoted text is one problem, not one per character.
+    let end = i + 1;
+    if (c === '"' || c === "'") {
+      const close = text.indexOf(c, i + 1);
+      const newline = text.slice(i + 1).search(/[\r\n]/);
+      if (close !== -1 && (newline === -1 || close < i + 1 + newline)) end = close + 1;
+    }
+    fail(i, end, reason);
+    i = end;
+  }
+  tokens.push({ kind: 'eof', text: '', value: 0, span: span(i, i) });
+  return { tokens, issues };
+}
+
+function describeChar(c: string): string {
+  const code = c.codePointAt(0)!;
+  return code < 32 || code === 127 ? `(code ${code})` : `'${c}'`;
+}
+
+/** Reads `12`, `0.5`, `.5`, `1e6`, `2.5E-3`, `1_000_000`, optionally followed by `%`. */
+function readNumber(
+  text: string,
+  start: number,
+  line: number,
+  lineStart: number,
+  tokens: Token[],
+  issues: FormulaIssue[],
+): number {
+  let i = start;
+  let digits = '';
+  let bad: string | undefined;
+  const readDigits = () => {
+    let any = false;
+    while (isDigit(text[i]) || text[i] === '_') {
+      if (text[i] === '_') {
+        // Underscores only between digits: 1_000 yes, 1__000, 1_ and _1 no.
+        if (!isDigit(text[i - 1]) || !isDigit(text[i + 1]))
+          bad ??= "'_' in a number must stand between two digits";
+      } else {
+        digits += text[i];
+        any = true;
+      }
+      i += 1;
+    }
+    return any;
+  };
+  readDigits();
+  if (text[i] === '.') {
+    digits += '.';
+    i += 1;
+    readDigits();
+    if (text[i] === '.') bad ??= 'a number has at most one decimal point';
+  }
+  if ((text[i] === 'e' || text[i] === 'E') && (isDigit(text[i + 1]) || /[+-]/.test(text[i + 1] ?? ''))) {
+    digits += 'e';
+    i += 1;
+    if (text[i] === '+' || text[i] === '-') digits += text[i++];
+    if (!readDigits()) bad ??= "an exponent needs digits after 'e', as in 1e6";
+  }
+  let value = Number(digits);
+  if (text[i] === '%') {
+    value /= 100;
+    i += 1;
+  }
+  // `12abc` or `3.5.1` is one malformed word, not a number followed by a name.
+  if (isNameChar(text[i]) || (text[i] === '.' && !bad)) {
+    while (isNameChar(text[i]) || text[i] === '.') i += 1;
+    bad ??= `'${text.slice(start, i)}' is not a number or a name (a name cannot start with a digit)`;
+  }
+  if (!bad && !Number.isFinite(value)) bad = `'${text.slice(start, i)}' is too large to be a number`;
+  const span: Span = { line, column: start - lineStart + 1, offset: start, end: i };
+  if (bad) {
+    issues.push({ line, column: span.column, message: bad });
+    tokens.push({ kind: 'invalid', text: text.slice(start, i), value: 0, span });
+  } else {
+    tokens.push({ kind: 'number', text: text.slice(start, i), value, span });
+  }
+  return i;
+}

@@ -1,0 +1,12 @@
+/** The package root: the formula library API (FORMULA.md) and the pieces other tools build on. */
+export {
+  type CompiledScript,
+  checkScript,
+  compileScript,
+  EvaluationError,
+  FormulaError,
+  type FormulaIssue,
+  formatIssue,
+  functionNames,
+  type ScriptCheck,
+} from './formula/index.js';
