@@ -1,0 +1,143 @@
+/**
+ * The database schema as Kysely sees it. The database holds what the backend derives and
+ * remembers — keys issued, scores and their history, the last-seen state of cells, runs and LLM
+ * calls — never the source of truth for what people own (the workbooks are).
+ *
+ * Portable across SQLite and PostgreSQL: booleans are integers 0/1, timestamps are ISO-8601 UTC
+ * text set by the application, numbers are double precision, ids are integers.
+ */
+import type { Generated } from 'kysely';
+
+/** One row per initiative key ever seen on the Central Backlog. */
+export interface InitiativesTable {
+  initiative_key: string;
+  title: string;
+  /** Row number on the Backlog at the last sync (for messages only; rows are found by key). */
+  backlog_row: number | null;
+  active_framework: string | null;
+  use_math_model: number;
+  strategic_priority_coefficient: number | null;
+  effort_engineering_days: number | null;
+  /** The active framework's scores (Flow 2), and the priority and rank derived from them. */
+  value_score: number | null;
+  effort_score: number | null;
+  overall_score: number | null;
+  priority_score: number | null;
+  rank: number | null;
+  score_warnings: string | null;
+  first_seen_at: string;
+  updated_at: string;
+}
+
+/** The latest per-framework scores of each initiative (Flow 3 compute-all). */
+export interface FrameworkScoresTable {
+  initiative_key: string;
+  framework: string;
+  value_score: number | null;
+  effort_score: number | null;
+  overall_score: number | null;
+  /** Why there is no score, or other problems; '' when none. */
+  warnings: string;
+  computed_at: string;
+}
+
+export interface MathModelsTable {
+  initiative_key: string;
+  model_name: string;
+  formula_text_final: string;
+  approved: number;
+  is_primary: number;
+  /** The version the backend last wrote, and the approved text it counted. */
+  version: number | null;
+  approved_formula_text: string | null;
+  formula_status: string | null;
+  computed_value: number | null;
+  /** When an LLM suggestion was last written for this model (debounce). */
+  llm_suggested_at: string | null;
+  updated_at: string;
+}
+
+export interface ParamsTable {
+  initiative_key: string;
+  framework: string;
+  param_name: string;
+  value: number | null;
+  /** The cell as last seen, to notice a change of value or approval. */
+  value_text: string;
+  approved: number;
+  is_auto_seeded: number;
+  used_in_formula: number;
+  last_updated_at: string | null;
+  param_status: string | null;
+  updated_at: string;
+}
+
+/** A row per computed score, with the exact formula and inputs used: scores are reproducible. */
+export interface ScoreHistoryTable {
+  id: Generated<number>;
+  run_id: number | null;
+  initiative_key: string;
+  framework: string;
+  model_name: string | null;
+  value_score: number | null;
+  effort_score: number | null;
+  overall_score: number | null;
+  formula_text: string | null;
+  inputs_json: string;
+  computed_at: string;
+}
+
+/**
+ * The backend's memory of one sheet row: the shared-field cells as last seen and the backend
+ * cells as last written, as a JSON object { column: value }. It tells a person's edit from the
+ * backend's own writes (shared-field merge; edits in backend columns).
+ */
+export interface RowStateTable {
+  tab: string;
+  row_key: string;
+  cells_json: string;
+  updated_at: string;
+}
+
+/** Named counters, e.g. `initiative_key`: the highest key number issued or seen. */
+export interface SequencesTable {
+  name: string;
+  last_value: number;
+}
+
+export interface RunsTable {
+  id: Generated<number>;
+  command: string;
+  dry_run: number;
+  started_at: string;
+  finished_at: string | null;
+  status: string;
+  summary_json: string | null;
+}
+
+export interface LlmCallsTable {
+  id: Generated<number>;
+  run_id: number | null;
+  initiative_key: string | null;
+  model_name: string | null;
+  purpose: string;
+  llm_model: string;
+  prompt_tokens: number | null;
+  completion_tokens: number | null;
+  latency_ms: number;
+  outcome: string;
+  error: string | null;
+  created_at: string;
+}
+
+export interface Schema {
+  initiatives: InitiativesTable;
+  framework_scores: FrameworkScoresTable;
+  math_models: MathModelsTable;
+  params: ParamsTable;
+  score_history: ScoreHistoryTable;
+  row_state: RowStateTable;
+  sequences: SequencesTable;
+  runs: RunsTable;
+  llm_calls: LlmCallsTable;
+}
