@@ -1,0 +1,35 @@
+/** The flow commands: `run`, and each flow on its own (CLI.md). */
+import { FLOWS, type FlowName } from '../../flows/context.js';
+import { type RunReport, runFlows } from '../../flows/run.js';
+import { type CliIo, EXIT, type GlobalOptions } from '../io.js';
+import { printReport } from '../summary.js';
+import { openWorkspace } from './workspace.js';
+
+export const LLM_OFF_NOTE =
+  'LLM suggestions are off: set OPENAI_API_KEY (or llm.baseUrl / OPENAI_BASE_URL for a local server such as Ollama) to get formula and param suggestions.';
+
+export async function runCommand(
+  command: string,
+  include: readonly FlowName[],
+  options: GlobalOptions,
+  io: CliIo,
+): Promise<{ code: number; report: RunReport }> {
+  const ws = await openWorkspace(options, io);
+  try {
+    const notes: string[] = [];
+    if ((include.includes('models suggest') || include.includes('params seed')) && !ws.config.llm.configured) {
+      notes.push(LLM_OFF_NOTE);
+    }
+    const report = await runFlows(
+      { config: ws.config, backlog: ws.backlog, productOps: ws.productOps, database: ws.database },
+      { command, include: new Set(include), dryRun: options.dryRun, notes },
+    );
+    printReport(report, options, io);
+    const code = options.strict && report.warnings.length > 0 ? EXIT.warnings : EXIT.ok;
+    return { code, report };
+  } finally {
+    await ws.close();
+  }
+}
+
+export const ALL_FLOWS: readonly FlowName[] = FLOWS;

@@ -1,0 +1,200 @@
+/**
+ * `productops.config.json` (CLI.md): every field optional, validated with zod, relative paths
+ * resolved against the config file's folder, and environment variables applied on top.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { z } from 'zod';
+import { ConfigError } from '../shared/errors.js';
+
+export const DEFAULT_CONFIG_FILE = 'productops.config.json';
+
+const tabName = z.string().trim().min(1, 'a tab name cannot be empty');
+
+const backlogSchema = z
+  .object({
+    kind: z.enum(['xlsx', 'google']).default('xlsx'),
+    path: z.string().min(1).optional(),
+    spreadsheetId: z.string().min(1).optional(),
+    tab: tabName.default('Backlog'),
+  })
+  .strict();
+
+const productOpsSchema = z
+  .object({
+    kind: z.enum(['xlsx', 'google']).default('xlsx'),
+    path: z.string().min(1).optional(),
+    spreadsheetId: z.string().min(1).optional(),
+    tabs: z
+      .object({
+        scoring: tabName.default('Scoring_Inputs'),
+        mathModels: tabName.default('MathModels'),
+        params: tabName.default('Params'),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
+const configSchema = z
+  .object({
+    $schema: z.string().optional(),
+    backlog: backlogSchema.prefault({}),
+    productOps: productOpsSchema.prefault({}),
+    database: z
+      .object({ url: z.string().min(1).default('sqlite:productops.db') })
+      .strict()
+      .prefault({}),
+    llm: z
+      .object({
+        baseUrl: z.string().url().nullable().default(null),
+        model: z.string().min(1).default('gpt-4o-mini'),
+        apiKeyEnv: z.string().min(1).default('OPENAI_API_KEY'),
+        maxCallsPerRun: z.number().int().min(0).default(50),
+        debounceHours: z.number().min(0).default(24),
+        copySuggestionToFinal: z.boolean().default(true),
+        timeoutMs: z.number().int().positive().default(60_000),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
+export type WorkbookLocation =
+  | { kind: 'xlsx'; path: string }
+  | { kind: 'google'; spreadsheetId: string };
+
+export interface Config {
+  /** The config file, or undefined when running on defaults. */
+  file: string | undefined;
+  baseDir: string;
+  backlog: WorkbookLocation & { tab: string };
+  productOps: WorkbookLocation & { tabs: { scoring: string; mathModels: string; params: string } };
+  database: { url: string };
+  llm: {
+    baseUrl: string | null;
+    model: string;
+    apiKeyEnv: string;
+    /** Read from the environment variable named by apiKeyEnv; never logged or stored. */
+    apiKey: string | undefined;
+    maxCallsPerRun: number;
+    debounceHours: number;
+    copySuggestionToFinal: boolean;
+    timeoutMs: number;
+    /** An API key or a base URL is set. */
+    configured: boolean;
+  };
+}
+
+function location(
+  which: string,
+  raw: { kind: 'xlsx' | 'google'; path?: string | undefined; spreadsheetId?: string | undefined },
+  defaultPath: string,
+  baseDir: string,
+): WorkbookLocation {
+  if (raw.kind === 'google') {
+    if (!raw.spreadsheetId) throw new ConfigError(`${which}.spreadsheetId is required when ${which}.kind is "google"`);
+    return { kind: 'google', spreadsheetId: raw.spreadsheetId };
+  }
+  const path = raw.path ?? defaultPath;
+  return { kind: 'xlsx', path: isAbsolute(path) ? path : resolve(baseDir, path) };
+}
+
+/** The sqlite: path made absolute against the config folder; other URLs untouched. */
+function resolveDatabaseUrl(url: string, baseDir: string): string {
+  if (!url.startsWith('sqlite:')) return url;
+  const path = url.slice('sqlite:'.length);
+  if (path === ':memory:' || isAbsolute(path)) return url;
+  return `sqlite:${resolve(baseDir, path)}`;
+}
+
+function describeZodIssues(error: z.ZodError, file: string): string {
+  return error.issues
+    .map((issue) => {
+      const where = issue.path.length > 0 ? issue.path.join('.') : '(top level)';
+      return `${file}: ${where}: ${issue.message}`;
+    })
+    .join('\n');
+}
+
+export interface LoadConfigOptions {
+  /** --config */
+  path?: string | undefined;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+}
+
+export function loadConfig({ path, cwd, env }: LoadConfigOptions): Config {
+  const explicit = path ?? env.PRODUCTOPS_CONFIG;
+  const file = resolve(cwd, explicit ?? DEFAULT_CONFIG_FILE);
+  let raw: unknown = {};
+  let found = false;
+  if (existsSync(file)) {
+    found = true;
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (e) {
+      throw new ConfigError(`cannot read the config file ${file}: ${(e as Error).message}`, { cause: e });
+    }
+    try {
+      raw = JSON.parse(text);
+    } catch (e) {
+      throw new ConfigError(`the config file ${file} is not valid JSON: ${(e as Error).message}`, { cause: e });
+    }
+  } else if (explicit) {
+    throw new ConfigError(`the config file ${file} does not exist (run 'productops init' or 'productops demo')`);
+  }
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) throw new ConfigError(describeZodIssues(parsed.error, file));
+  const c = parsed.data;
+  const baseDir = found ? dirname(file) : cwd;
+
+  const apiKey = env[c.llm.apiKeyEnv] || undefined;
+  const baseUrl = env.OPENAI_BASE_URL || c.llm.baseUrl;
+  return {
+    file: found ? file : undefined,
+    baseDir,
+    backlog: { ...location('backlog', c.backlog, 'workbooks/central-backlog.xlsx', baseDir), tab: c.backlog.tab },
+    productOps: {
+      ...location('productOps', c.productOps, 'workbooks/productops.xlsx', baseDir),
+      tabs: c.productOps.tabs,
+    },
+    database: { url: resolveDatabaseUrl(env.DATABASE_URL || c.database.url, baseDir) },
+    llm: {
+      ...c.llm,
+      baseUrl,
+      model: env.PRODUCTOPS_LLM_MODEL || c.llm.model,
+      apiKey,
+      configured: Boolean(apiKey || baseUrl),
+    },
+  };
+}
+
+/** Loads `.env` from the working directory when there is one (CLI.md). */
+export function loadDotEnv(cwd: string): void {
+  const file = resolve(cwd, '.env');
+  if (existsSync(file)) process.loadEnvFile(file);
+}
+
+/** The config `demo` and `init` write: the CLI.md example, with the workbooks beside it. */
+export function defaultConfigFile(): Record<string, unknown> {
+  return {
+    backlog: { kind: 'xlsx', path: 'workbooks/central-backlog.xlsx', tab: 'Backlog' },
+    productOps: {
+      kind: 'xlsx',
+      path: 'workbooks/productops.xlsx',
+      tabs: { scoring: 'Scoring_Inputs', mathModels: 'MathModels', params: 'Params' },
+    },
+    database: { url: 'sqlite:productops.db' },
+    llm: {
+      baseUrl: null,
+      model: 'gpt-4o-mini',
+      apiKeyEnv: 'OPENAI_API_KEY',
+      maxCallsPerRun: 50,
+      debounceHours: 24,
+      copySuggestionToFinal: true,
+      timeoutMs: 60000,
+    },
+  };
+}

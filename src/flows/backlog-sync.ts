@@ -1,0 +1,134 @@
+/**
+ * Flow 1, backlog sync. First phase (`readBacklog`): the Central Backlog's rows become
+ * initiatives; a row with a title and no key gets the next key from the database sequence;
+ * duplicated keys are reported and left unscored. Second phase (`writeBacklog`): the active
+ * scores, priority, rank and warnings go back to each row, with `updated_at` when anything changed.
+ */
+import { parseFramework } from '../scoring/registry.js';
+import { cell } from '../sheets/read-tab.js';
+import { backlogTab } from '../sheets/tabs.js';
+import { cellText, isBlank, parseBoolean, parseNumber } from '../shared/values.js';
+import { changesFor, type Initiative, type RunContext, setBackendCell, step, warn } from './context.js';
+
+const FLOW = 'backlog sync' as const;
+const KEY_PATTERN = /^INIT-(\d{6,})$/;
+
+export function formatKey(n: number): string {
+  return `INIT-${String(n).padStart(6, '0')}`;
+}
+
+export function readBacklog(ctx: RunContext): void {
+  const table = ctx.tables.backlog!;
+  const changes = changesFor(ctx, 'backlog')!;
+  const report = step(ctx, FLOW);
+  report.rowsRead = table.rows.length;
+
+  // Keys never come from row positions: the sequence continues above every key ever seen.
+  let highest = ctx.memory.sequence;
+  for (const row of table.rows) {
+    const m = KEY_PATTERN.exec(cellText(cell(table, row, 'initiative_key')));
+    if (m) highest = Math.max(highest, Number(m[1]));
+  }
+  ctx.sequence = highest;
+
+  const byKey = new Map<string, number[]>();
+  const candidates: { row: (typeof table.rows)[number]; key: string; title: string }[] = [];
+  for (const row of table.rows) {
+    const title = cellText(cell(table, row, 'title'));
+    let key = cellText(cell(table, row, 'initiative_key'));
+    if (title === '') {
+      const hasContent = backlogTab.columns.some(
+        (c) => c.owner !== 'backend' && c.name !== 'title' && !isBlank(cell(table, row, c.name)),
+      );
+      if (hasContent) {
+        warn(ctx, FLOW, {
+          tab: table.name,
+          row: row.rowNumber,
+          key: key || null,
+          message: 'This row has no title, so it is ignored: give it a title to score it',
+        });
+      }
+      continue;
+    }
+    if (key === '') {
+      if (!ctx.include.has(FLOW)) continue; // only backlog sync may write a key
+      ctx.sequence += 1;
+      key = formatKey(ctx.sequence);
+      changes.set(row, 'initiative_key', key, FLOW);
+    }
+    candidates.push({ row, key, title });
+    byKey.set(key, [...(byKey.get(key) ?? []), row.rowNumber]);
+  }
+
+  for (const { row, key, title } of candidates) {
+    const rows = byKey.get(key)!;
+    if (rows.length > 1) {
+      const message = `initiative_key '${key}' is on rows ${rows.join(', ')}: keep it on one row and clear it on the others (a blank key gets a new one)`;
+      ctx.duplicateBacklogRows.set(row, message);
+      warn(ctx, FLOW, { tab: table.name, row: row.rowNumber, key, message });
+      continue;
+    }
+    const initiative: Initiative = {
+      key,
+      title,
+      row,
+      problems: [],
+      framework: parseFramework(cell(table, row, 'active_scoring_framework')),
+      useMathModel: false,
+      coefficient: parseNumber(cell(table, row, 'strategic_priority_coefficient')),
+      effortDays: parseNumber(cell(table, row, 'effort_engineering_days')),
+      models: [],
+      scores: {},
+      inputWarnings: [],
+      mathWarnings: [],
+    };
+    const useMath = parseBoolean(cell(table, row, 'use_math_model'));
+    initiative.useMathModel = useMath.kind === 'ok' && useMath.value;
+    ctx.initiatives.set(key, initiative);
+  }
+}
+
+/** Problems with the Backlog's own cells, found after the shared fields were merged. */
+export function backlogProblems(ctx: RunContext, i: Initiative): void {
+  const table = ctx.tables.backlog!;
+  const report = (message: string) => {
+    i.problems.push(message);
+    warn(ctx, FLOW, { tab: table.name, row: i.row.rowNumber, key: i.key, message });
+  };
+  if (i.framework.kind === 'bad') report(`active_scoring_framework: ${i.framework.message}`);
+  if (i.coefficient.kind === 'bad') report(`strategic_priority_coefficient: ${i.coefficient.message}`);
+  if (i.effortDays.kind === 'bad') report(`effort_engineering_days: ${i.effortDays.message}`);
+  else if (i.effortDays.kind === 'ok' && i.effortDays.value < 0) {
+    report(`effort_engineering_days cannot be negative (got ${i.effortDays.value})`);
+    i.effortDays = { kind: 'bad', message: 'negative' };
+  }
+}
+
+export function writeBacklog(ctx: RunContext): void {
+  const table = ctx.tables.backlog!;
+  const changes = changesFor(ctx, 'backlog')!;
+  const set = (i: { row: Initiative['row'] }, key: string, column: string, value: string | number | null) =>
+    setBackendCell(ctx, FLOW, 'backlog', i.row, key, column, value);
+
+  for (const i of ctx.initiatives.values()) {
+    const a = i.active;
+    const warnings = [...i.problems, ...(a?.warnings ?? [])];
+    let changed = false;
+    changed = set(i, i.key, 'value_score', a?.value ?? null) || changed;
+    changed = set(i, i.key, 'effort_score', a?.effort ?? null) || changed;
+    changed = set(i, i.key, 'overall_score', a?.overall ?? null) || changed;
+    changed = set(i, i.key, 'priority_score', a?.priority ?? null) || changed;
+    changed = set(i, i.key, 'rank', i.rank ?? null) || changed;
+    changed = set(i, i.key, 'score_warnings', warnings.join('; ') || null) || changed;
+    // Key assignment and mirrored shared fields count as changes to the row too.
+    const touched = changes.updates.some((u) => u.row === i.row.rowNumber && u.column !== 'updated_at');
+    if (changed || touched) set(i, i.key, 'updated_at', ctx.now);
+  }
+  for (const [row, message] of ctx.duplicateBacklogRows) {
+    const key = cellText(cell(table, row, 'initiative_key'));
+    for (const column of ['value_score', 'effort_score', 'overall_score', 'priority_score', 'rank']) {
+      setBackendCell(ctx, FLOW, 'backlog', row, `${key}@${row.rowNumber}`, column, null);
+    }
+    setBackendCell(ctx, FLOW, 'backlog', row, `${key}@${row.rowNumber}`, 'score_warnings', message);
+  }
+}

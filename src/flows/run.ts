@@ -1,0 +1,226 @@
+/**
+ * Runs a command's flows: read every tab once, compute everything in memory, write each
+ * workbook at most once (only the changes of the flows the command includes), then save the
+ * backend's memory. When someone saved a workbook in between, the whole command is redone on a
+ * fresh read, so their edit is never overwritten.
+ */
+import type { Config } from '../config/config.js';
+import type { Database } from '../db/database.js';
+import { FormulaCache } from '../scoring/math-model.js';
+import { readTable, type Table } from '../sheets/read-tab.js';
+import { type SheetStore, type TabWrite, WorkbookChangedError } from '../sheets/sheet-store.js';
+import { backlogTab, mathModelsTab, paramsTab, scoringTab, type TabId, type TabSpec } from '../sheets/tabs.js';
+import { ProductOpsError, WorkbookError } from '../shared/errors.js';
+import { readBacklog, writeBacklog } from './backlog-sync.js';
+import { emptyMemory, type FlowName, FLOWS, type Memory, type RunContext, type RunWarning, type StepReport, step } from './context.js';
+import { loadMemory, saveMemory } from './memory.js';
+import { syncModels, writeModels } from './models-sync.js';
+import type { ParamMetadata } from './param-metadata.js';
+import { readParams, seedParams, writeParams } from './params.js';
+import { activateScores, computeScores, writeScoring } from './scoring-compute.js';
+import { syncScoring } from './scoring-sync.js';
+
+export interface RunDeps {
+  config: Config;
+  backlog: SheetStore;
+  productOps: SheetStore;
+  /** null on a dry run without a database: the run then starts from an empty memory. */
+  database: Database | null;
+  now?: () => Date;
+  /** Optional LLM step, run between reading and writing (issue: LLM co-pilot). */
+  suggest?: (ctx: RunContext) => Promise<Map<string, Map<string, ParamMetadata>>>;
+}
+
+export interface RankedInitiative {
+  rank: number;
+  initiative_key: string;
+  title: string;
+  framework: string | null;
+  value_score: number | null;
+  overall_score: number | null;
+  priority_score: number | null;
+}
+
+export interface RunReport {
+  ok: boolean;
+  dryRun: boolean;
+  steps: StepReport[];
+  warnings: RunWarning[];
+  ranking: RankedInitiative[];
+  /** Informational lines for the summary (e.g. how to enable LLM suggestions). */
+  notes: string[];
+}
+
+export interface RunOptions {
+  command: string;
+  include: ReadonlySet<FlowName>;
+  dryRun: boolean;
+  notes?: string[];
+}
+
+const MAX_ATTEMPTS = 3;
+
+export async function runFlows(deps: RunDeps, options: RunOptions): Promise<RunReport> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await runOnce(deps, options);
+    } catch (e) {
+      if (!(e instanceof WorkbookChangedError)) throw e;
+      if (attempt >= MAX_ATTEMPTS) {
+        throw new WorkbookError(
+          `${e.message}. The workbook kept changing while productops was writing (${MAX_ATTEMPTS} attempts); nothing of yours was overwritten. Save and close it, then run again.`,
+          { cause: e },
+        );
+      }
+    }
+  }
+}
+
+interface TabPlan {
+  id: TabId;
+  spec: TabSpec;
+  name: string;
+  store: SheetStore;
+}
+
+function tabPlans(deps: RunDeps): TabPlan[] {
+  const { config } = deps;
+  return [
+    { id: 'backlog', spec: backlogTab, name: config.backlog.tab, store: deps.backlog },
+    { id: 'scoring', spec: scoringTab, name: config.productOps.tabs.scoring, store: deps.productOps },
+    { id: 'mathModels', spec: mathModelsTab, name: config.productOps.tabs.mathModels, store: deps.productOps },
+    { id: 'params', spec: paramsTab, name: config.productOps.tabs.params, store: deps.productOps },
+  ];
+}
+
+async function readAll(deps: RunDeps): Promise<Partial<Record<TabId, Table>>> {
+  const plans = tabPlans(deps);
+  const stores = [...new Set(plans.map((p) => p.store))];
+  const data = new Map<SheetStore, Map<string, unknown>>();
+  for (const store of stores) {
+    if (!(await store.exists())) {
+      throw new WorkbookError(`the workbook ${store.label} does not exist (run 'productops init' to create it)`);
+    }
+    data.set(store, await store.read(plans.filter((p) => p.store === store).map((p) => p.name)));
+  }
+  const tables: Partial<Record<TabId, Table>> = {};
+  const errors: string[] = [];
+  for (const p of plans) {
+    const raw = data.get(p.store)!.get(p.name) as Parameters<typeof readTable>[2] | undefined;
+    const result = readTable(p.spec, p.name, raw ?? null, p.store.label);
+    errors.push(...result.errors);
+    if (result.table) tables[p.id] = result.table;
+  }
+  if (errors.length > 0) throw new WorkbookError(errors.join('\n'));
+  return tables;
+}
+
+/** Every phase, in the order PRODUCT.md lists the flows. */
+export async function planAll(ctx: RunContext, suggest?: RunDeps['suggest']): Promise<void> {
+  readBacklog(ctx);
+  syncScoring(ctx);
+  syncModels(ctx);
+  readParams(ctx);
+  const metadata = suggest ? await suggest(ctx) : new Map();
+  seedParams(ctx, metadata);
+  computeScores(ctx);
+  activateScores(ctx);
+  writeScoring(ctx);
+  writeModels(ctx);
+  writeParams(ctx);
+  writeBacklog(ctx);
+}
+
+export function createContext(tables: Partial<Record<TabId, Table>>, memory: Memory, include: ReadonlySet<FlowName>, now: Date): RunContext {
+  return {
+    now: now.toISOString(),
+    include,
+    tables,
+    changes: {},
+    memory,
+    formulas: new FormulaCache(),
+    warnings: [],
+    steps: new Map(),
+    initiatives: new Map(),
+    duplicateBacklogRows: new Map(),
+    params: [],
+    sequence: memory.sequence,
+    backendCells: [],
+  };
+}
+
+async function runOnce(deps: RunDeps, options: RunOptions): Promise<RunReport> {
+  const tables = await readAll(deps);
+  const memory = deps.database ? await loadMemory(deps.database) : emptyMemory();
+  const ctx = createContext(tables, memory, options.include, (deps.now ?? (() => new Date()))());
+  await planAll(ctx, deps.suggest);
+
+  // One write per workbook, with only the changes of the included flows.
+  const writes = new Map<SheetStore, TabWrite[]>();
+  for (const p of tabPlans(deps)) {
+    const changes = ctx.changes[p.id];
+    if (!changes) continue;
+    const { write } = changes.toWrite(options.include);
+    if (write) writes.set(p.store, [...(writes.get(p.store) ?? []), write]);
+  }
+  countCells(ctx, options.include);
+  if (!options.dryRun) {
+    for (const [store, changes] of writes) await store.write(changes);
+    if (deps.database) {
+      const runId = await recordRun(deps.database, options, ctx);
+      try {
+        await saveMemory(deps.database, ctx, runId);
+      } catch (e) {
+        throw new ProductOpsError(`the sheets were updated, but saving to the database failed: ${(e as Error).message}`, { cause: e });
+      }
+    }
+  }
+  return report(ctx, options);
+}
+
+function countCells(ctx: RunContext, include: ReadonlySet<FlowName>): void {
+  for (const changes of Object.values(ctx.changes)) {
+    for (const u of changes.updates) if (include.has(u.flow as FlowName)) step(ctx, u.flow as FlowName).cellsWritten += 1;
+    for (const a of changes.appends) {
+      if (!include.has(a.flow as FlowName)) continue;
+      step(ctx, a.flow as FlowName).cellsWritten += Object.values(a.values).filter((v) => v !== null && v !== '').length;
+    }
+  }
+}
+
+async function recordRun(database: Database, options: RunOptions, ctx: RunContext): Promise<number | null> {
+  const row = await database.db
+    .insertInto('runs')
+    .values({
+      command: options.command,
+      dry_run: 0,
+      started_at: ctx.now,
+      finished_at: new Date().toISOString(),
+      status: 'done',
+      summary_json: JSON.stringify({
+        steps: [...ctx.steps.values()],
+        warnings: ctx.warnings.length,
+      }),
+    })
+    .returning('id')
+    .executeTakeFirst();
+  return row?.id ?? null;
+}
+
+function report(ctx: RunContext, options: RunOptions): RunReport {
+  const included = FLOWS.filter((f) => options.include.has(f));
+  const steps = included.map((f) => ctx.steps.get(f) ?? { name: f, rowsRead: 0, cellsWritten: 0, warnings: 0 });
+  const ranking = [...ctx.initiatives.values()]
+    .filter((i) => i.rank !== undefined)
+    .sort((a, b) => a.rank! - b.rank! || a.key.localeCompare(b.key))
+    .map((i) => ({
+      rank: i.rank!,
+      initiative_key: i.key,
+      title: i.title,
+      framework: i.active?.framework ?? null,
+      value_score: i.active?.value ?? null,
+      overall_score: i.active?.overall ?? null,
+      priority_score: i.active?.priority ?? null,
+    }));
+  return { ok: true, dryRun: options.dryRun, steps, warnings: ctx.warnings, ranking, notes: options.notes ?? [] };
+}

@@ -1,0 +1,32 @@
+/** WSJF: value = business value + time criticality + risk reduction, overall = value / job size (SHEETS.md). */
+import type { Parsed } from '../shared/values.js';
+import { collectInputs, type FrameworkScore, noScore, roundScore, type ScoringFramework } from './framework.js';
+
+export interface WsjfInput {
+  wsjf_business_value: Parsed<number>;
+  wsjf_time_criticality: Parsed<number>;
+  wsjf_risk_reduction: Parsed<number>;
+  wsjf_job_size: Parsed<number>;
+}
+
+export const wsjf: ScoringFramework<WsjfInput> = {
+  name: 'WSJF',
+  score(input): FrameworkScore {
+    const { values, warnings } = collectInputs('WSJF', { ...input }, (name, v) => {
+      if (name === 'wsjf_job_size' && v <= 0) return `must be greater than 0 (got ${v})`;
+      if (v < 0) return `cannot be negative (got ${v})`;
+      return undefined;
+    });
+    if (warnings.length > 0) return noScore('WSJF', warnings, values);
+    const value = values.wsjf_business_value! + values.wsjf_time_criticality! + values.wsjf_risk_reduction!;
+    const effort = values.wsjf_job_size!;
+    return {
+      framework: 'WSJF',
+      value: roundScore(value),
+      effort: roundScore(effort),
+      overall: roundScore(value / effort),
+      warnings: [],
+      inputs: values,
+    };
+  },
+};

@@ -1,0 +1,141 @@
+/**
+ * The cells a command wants to change in one tab, collected before anything is written. A cell
+ * is recorded only when its desired value differs from what the sheet holds (as the column's
+ * type compares it), which is what makes a second run write nothing. Columns the tab lacks are
+ * added to its header the first time something needs them.
+ */
+import { cellText, isBlank, parseBoolean, parseNumber } from '../shared/values.js';
+import { cell, type Table } from './read-tab.js';
+import type { CellUpdate, CellValue, TabRow, TabWrite } from './sheet-store.js';
+import type { ColumnType } from './tabs.js';
+
+/** Whether the sheet's `current` already shows `desired`, for a column of this type. */
+export function sameCell(type: ColumnType, current: CellValue, desired: CellValue): boolean {
+  if (isBlank(current) && isBlank(desired)) return true;
+  if (isBlank(current) !== isBlank(desired)) return false;
+  switch (type) {
+    case 'number':
+    case 'integer': {
+      const a = parseNumber(current);
+      const b = parseNumber(desired);
+      if (a.kind !== 'ok' || b.kind !== 'ok') return cellText(current) === cellText(desired);
+      return Math.abs(a.value - b.value) <= 1e-9 * Math.max(1, Math.abs(b.value));
+    }
+    case 'boolean': {
+      const a = parseBoolean(current);
+      const b = parseBoolean(desired);
+      return a.kind === 'ok' && b.kind === 'ok' && a.value === b.value;
+    }
+    case 'text':
+    case 'framework':
+    case 'datetime':
+      return cellText(current) === cellText(desired);
+    default: {
+      const never: never = type;
+      throw new Error(`unknown column type ${never}`);
+    }
+  }
+}
+
+export interface AppliedCell {
+  row: number;
+  column: string;
+  before: CellValue;
+  value: CellValue;
+  flow: string;
+}
+
+export class TabChanges {
+  readonly updates: AppliedCell[] = [];
+  readonly appends: { values: Record<string, CellValue>; flow: string; rowNumber: number }[] = [];
+  private readonly addedHeaders: string[] = [];
+  private readonly byCell = new Map<string, AppliedCell>();
+  private readonly appended = new Map<number, { values: Record<string, CellValue>; flow: string; rowNumber: number }>();
+
+  constructor(readonly table: Table) {}
+
+  private typeOf(column: string): ColumnType {
+    const spec = this.table.spec.columns.find((c) => c.name === column);
+    if (!spec) throw new Error(`tab ${this.table.spec.id} has no column ${column}`);
+    return spec.type;
+  }
+
+  /** The value a cell will hold after this command: a pending change, or what the sheet has. */
+  current(row: TabRow, column: string): CellValue {
+    const appended = this.appended.get(row.rowNumber);
+    if (appended) return appended.values[column] ?? null;
+    const pending = this.byCell.get(`${row.rowNumber}:${column}`);
+    return pending ? pending.value : cell(this.table, row, column);
+  }
+
+  /** Records `value` for the cell unless the sheet already shows it; returns whether it changes. */
+  set(row: TabRow, column: string, value: CellValue, flow: string): boolean {
+    const appended = this.appended.get(row.rowNumber);
+    if (appended) {
+      // A row this command appends: its cells go out with the row.
+      if (isBlank(value)) delete appended.values[column];
+      else appended.values[column] = value;
+      return !isBlank(value);
+    }
+    const key = `${row.rowNumber}:${column}`;
+    const before = cell(this.table, row, column);
+    if (sameCell(this.typeOf(column), before, value)) {
+      this.byCell.delete(key);
+      const i = this.updates.findIndex((u) => u.row === row.rowNumber && u.column === column);
+      if (i >= 0) this.updates.splice(i, 1);
+      return false;
+    }
+    const existing = this.byCell.get(key);
+    if (existing) {
+      existing.value = value;
+      existing.flow = flow;
+    } else {
+      const applied = { row: row.rowNumber, column, before, value, flow };
+      this.byCell.set(key, applied);
+      this.updates.push(applied);
+    }
+    return true;
+  }
+
+  /** Adds a row below the last one; returns a row handle that `set` and `current` accept. */
+  append(values: Record<string, CellValue>, flow: string): TabRow {
+    const rowNumber = this.table.lastRow + this.appends.length + 1;
+    const entry = { values, flow, rowNumber };
+    this.appends.push(entry);
+    this.appended.set(rowNumber, entry);
+    return { rowNumber, cells: [] };
+  }
+
+  isAppended(row: TabRow): boolean {
+    return this.appended.has(row.rowNumber);
+  }
+
+  private columnIndex(column: string): number {
+    const index = this.table.columns.get(column);
+    if (index !== undefined) return index;
+    let added = this.addedHeaders.indexOf(column);
+    if (added < 0) {
+      this.addedHeaders.push(column);
+      added = this.addedHeaders.length - 1;
+    }
+    return this.table.width + added;
+  }
+
+  /** The store write for the changes whose flow is in `flows`, or null when there is none. */
+  toWrite(flows: ReadonlySet<string>): { write: TabWrite | null; cells: number; rows: number } {
+    const updates: CellUpdate[] = this.updates
+      .filter((u) => flows.has(u.flow))
+      .map((u) => ({ row: u.row, column: this.columnIndex(u.column), value: u.value }));
+    const appendRows = this.appends.filter((a) => flows.has(a.flow));
+    const appends = appendRows.map((a) => {
+      const cells: CellValue[] = [];
+      for (const [column, value] of Object.entries(a.values)) cells[this.columnIndex(column)] = value;
+      return Array.from(cells, (c) => c ?? null);
+    });
+    if (updates.length === 0 && appends.length === 0) return { write: null, cells: 0, rows: 0 };
+    const write: TabWrite = { tab: this.table.name, updates, appends };
+    if (this.addedHeaders.length > 0) write.addHeaders = [...this.addedHeaders];
+    const appendedCells = appends.reduce((n, r) => n + r.filter((c) => c !== null).length, 0);
+    return { write, cells: updates.length + appendedCells, rows: appends.length };
+  }
+}
