@@ -5,8 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import { ProductOpsError, UsageError } from '../shared/errors.js';
 import type { FlowName } from '../flows/context.js';
+import { ProductOpsError, UsageError } from '../shared/errors.js';
 import { demoCommand } from './commands/demo.js';
 import { ALL_FLOWS, LLM_OFF_NOTE, runCommand } from './commands/flows.js';
 import { formulaCheck, formulaEval } from './commands/formula.js';
@@ -52,13 +52,17 @@ export async function main(
     });
 
   flow(
-    llmOptions(program.command('run').description('the main job: every flow in order, one read and one write per tab')),
+    llmOptions(
+      program.command('run').description('the main job: every flow in order, one read and one write per tab'),
+    ),
     'run',
     ALL_FLOWS,
   );
   program
     .command('demo [dir]')
-    .description('write a config and two sample workbooks into DIR (default ./productops-demo), run, print the ranking')
+    .description(
+      'write a config and two sample workbooks into DIR (default ./productops-demo), run, print the ranking',
+    )
     .action(async (dir: string | undefined) => {
       exitCode = await demoCommand(dir, globals(), io);
     });
@@ -76,40 +80,62 @@ export async function main(
     });
 
   const backlog = program.command('backlog').description('Flow 1: the Central Backlog');
-  flow(backlog.command('sync').description('keys for new rows, active scores, rank and warnings → Backlog'), 'backlog sync', [
+  flow(
+    backlog.command('sync').description('keys for new rows, active scores, rank and warnings → Backlog'),
     'backlog sync',
-  ]);
+    ['backlog sync'],
+  );
   const scoring = program.command('scoring').description('Flows 2 and 3: the scoreboard');
-  flow(scoring.command('sync').description('Scoring_Inputs ↔ database; a row per initiative'), 'scoring sync', ['scoring sync']);
-  flow(scoring.command('compute').description('RICE, WSJF and MATH_MODEL scores into the database'), 'scoring compute', [
+  flow(
+    scoring.command('sync').description('Scoring_Inputs ↔ database; a row per initiative'),
+    'scoring sync',
+    ['scoring sync'],
+  );
+  flow(
+    scoring.command('compute').description('RICE, WSJF and MATH_MODEL scores into the database'),
     'scoring compute',
-  ]);
-  flow(scoring.command('activate').description("copy each initiative's chosen framework scores into its active fields"), 'scoring activate', [
+    ['scoring compute'],
+  );
+  flow(
+    scoring
+      .command('activate')
+      .description("copy each initiative's chosen framework scores into its active fields"),
     'scoring activate',
-  ]);
-  flow(scoring.command('write').description('per-framework scores and warnings → Scoring_Inputs'), 'scoring write', [
+    ['scoring activate'],
+  );
+  flow(
+    scoring.command('write').description('per-framework scores and warnings → Scoring_Inputs'),
     'scoring write',
-  ]);
+    ['scoring write'],
+  );
   const models = program.command('models').description('Flow 4: MathModels');
-  flow(models.command('sync').description('MathModels ↔ database; a row per use_math_model initiative'), 'models sync', [
+  flow(
+    models.command('sync').description('MathModels ↔ database; a row per use_math_model initiative'),
     'models sync',
-  ]);
-  llmOptions(models.command('suggest').description('suggest formulas with the LLM for eligible rows')).action(async () => {
-    const config = workspaceConfig(globals(), io);
-    if (!config.llm.configured) {
-      io.stderr(`${LLM_OFF_NOTE}\n`);
-      exitCode = EXIT.ok;
-      return;
-    }
-    exitCode = (await runCommand('models suggest', ['models suggest'], globals(), io)).code;
-  });
+    ['models sync'],
+  );
+  llmOptions(models.command('suggest').description('suggest formulas with the LLM for eligible rows')).action(
+    async () => {
+      const config = workspaceConfig(globals(), io);
+      if (!config.llm.configured) {
+        io.stderr(`${LLM_OFF_NOTE}\n`);
+        exitCode = EXIT.ok;
+        return;
+      }
+      exitCode = (await runCommand('models suggest', ['models suggest'], globals(), io)).code;
+    },
+  );
   const params = program.command('params').description('Flow 4: Params');
-  flow(llmOptions(params.command('seed').description('a Params row for each new input of an approved formula')), 'params seed', [
+  flow(
+    llmOptions(params.command('seed').description('a Params row for each new input of an approved formula')),
     'params seed',
-  ]);
-  flow(params.command('sync').description('Params ↔ database: statuses, used_in_formula, last_updated_at'), 'params sync', [
+    ['params seed'],
+  );
+  flow(
+    params.command('sync').description('Params ↔ database: statuses, used_in_formula, last_updated_at'),
     'params sync',
-  ]);
+    ['params sync'],
+  );
 
   const formula = program.command('formula').description('check or evaluate a formula script (FORMULA.md)');
   formula

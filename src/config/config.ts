@@ -60,9 +60,7 @@ const configSchema = z
   })
   .strict();
 
-export type WorkbookLocation =
-  | { kind: 'xlsx'; path: string }
-  | { kind: 'google'; spreadsheetId: string };
+export type WorkbookLocation = { kind: 'xlsx'; path: string } | { kind: 'google'; spreadsheetId: string };
 
 export interface Config {
   /** The config file, or undefined when running on defaults. */
@@ -93,7 +91,8 @@ function location(
   baseDir: string,
 ): WorkbookLocation {
   if (raw.kind === 'google') {
-    if (!raw.spreadsheetId) throw new ConfigError(`${which}.spreadsheetId is required when ${which}.kind is "google"`);
+    if (!raw.spreadsheetId)
+      throw new ConfigError(`${which}.spreadsheetId is required when ${which}.kind is "google"`);
     return { kind: 'google', spreadsheetId: raw.spreadsheetId };
   }
   const path = raw.path ?? defaultPath;
@@ -140,10 +139,14 @@ export function loadConfig({ path, cwd, env }: LoadConfigOptions): Config {
     try {
       raw = JSON.parse(text);
     } catch (e) {
-      throw new ConfigError(`the config file ${file} is not valid JSON: ${(e as Error).message}`, { cause: e });
+      throw new ConfigError(`the config file ${file} is not valid JSON: ${(e as Error).message}`, {
+        cause: e,
+      });
     }
   } else if (explicit) {
-    throw new ConfigError(`the config file ${file} does not exist (run 'productops init' or 'productops demo')`);
+    throw new ConfigError(
+      `the config file ${file} does not exist (run 'productops init' or 'productops demo')`,
+    );
   }
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) throw new ConfigError(describeZodIssues(parsed.error, file));
@@ -155,7 +158,10 @@ export function loadConfig({ path, cwd, env }: LoadConfigOptions): Config {
   return {
     file: found ? file : undefined,
     baseDir,
-    backlog: { ...location('backlog', c.backlog, 'workbooks/central-backlog.xlsx', baseDir), tab: c.backlog.tab },
+    backlog: {
+      ...location('backlog', c.backlog, 'workbooks/central-backlog.xlsx', baseDir),
+      tab: c.backlog.tab,
+    },
     productOps: {
       ...location('productOps', c.productOps, 'workbooks/productops.xlsx', baseDir),
       tabs: c.productOps.tabs,

@@ -5,6 +5,9 @@
  *
  * Portable across SQLite and PostgreSQL: booleans are integers 0/1, timestamps are ISO-8601 UTC
  * text set by the application, numbers are double precision, ids are integers.
+ *
+ * The SQL behind these types (column types, primary keys, indexes, 0/1 checks) is in
+ * `migrations/`; a change here needs a new migration there.
  */
 import type { Generated } from 'kysely';
 

@@ -5,9 +5,9 @@
  * scores, priority, rank and warnings go back to each row, with `updated_at` when anything changed.
  */
 import { parseFramework } from '../scoring/registry.js';
+import { cellText, isBlank, parseBoolean, parseNumber } from '../shared/values.js';
 import { cell } from '../sheets/read-tab.js';
 import { backlogTab } from '../sheets/tabs.js';
-import { cellText, isBlank, parseBoolean, parseNumber } from '../shared/values.js';
 import { changesFor, type Initiative, type RunContext, setBackendCell, step, warn } from './context.js';
 
 const FLOW = 'backlog sync' as const;
@@ -121,7 +121,7 @@ export function writeBacklog(ctx: RunContext): void {
     changed = set(i, i.key, 'rank', i.rank ?? null) || changed;
     changed = set(i, i.key, 'score_warnings', warnings.join('; ') || null) || changed;
     // Key assignment and mirrored shared fields count as changes to the row too.
-    const touched = changes.updates.some((u) => u.row === i.row.rowNumber && u.column !== 'updated_at');
+    const touched = changes.rowChanges(i.row, 'updated_at');
     if (changed || touched) set(i, i.key, 'updated_at', ctx.now);
   }
   for (const [row, message] of ctx.duplicateBacklogRows) {

@@ -8,14 +8,15 @@
  * cells → scoring write; MathModels → models sync; new Params rows → params seed, their status
  * cells → params sync.
  */
-import type { CellValue, TabRow } from '../sheets/sheet-store.js';
-import type { Table } from '../sheets/read-tab.js';
-import { sameCell, TabChanges } from '../sheets/tab-changes.js';
-import type { Framework, TabId } from '../sheets/tabs.js';
+
 import type { ActiveScore } from '../scoring/activation.js';
 import type { FrameworkScore } from '../scoring/framework.js';
 import type { FormulaCache, ModelOutcome } from '../scoring/math-model.js';
 import type { Parsed } from '../shared/values.js';
+import type { Table } from '../sheets/read-tab.js';
+import type { CellValue, TabRow } from '../sheets/sheet-store.js';
+import { sameCell, TabChanges } from '../sheets/tab-changes.js';
+import type { Framework, TabId } from '../sheets/tabs.js';
 
 export const FLOWS = [
   'backlog sync',
@@ -51,11 +52,17 @@ export interface Memory {
   /** `tab|rowKey` → column → value as last seen (shared fields) or last written (backend cells). */
   rows: Map<string, Record<string, unknown>>;
   /** `key|model` → version memory. */
-  models: Map<string, { version: number | null; approvedFormulaText: string | null; llmSuggestedAt: string | null }>;
+  models: Map<
+    string,
+    { version: number | null; approvedFormulaText: string | null; llmSuggestedAt: string | null }
+  >;
   /** `key|framework|name` → how the value and approval looked last time. */
   params: Map<string, { valueText: string; approved: boolean; lastUpdatedAt: string | null }>;
   /** `key|framework` → the last stored score, to record history only when a score changes. */
-  scores: Map<string, { value: number | null; effort: number | null; overall: number | null; formula: string | null }>;
+  scores: Map<
+    string,
+    { value: number | null; effort: number | null; overall: number | null; formula: string | null }
+  >;
 }
 
 export function emptyMemory(): Memory {

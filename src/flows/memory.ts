@@ -5,38 +5,83 @@
  */
 import { upsertRows } from '../db/bulk.js';
 import type { Database } from '../db/database.js';
+import { cellText, parseBoolean } from '../shared/values.js';
 import type { Framework } from '../sheets/tabs.js';
-import { cellText } from '../shared/values.js';
-import { type Memory, emptyMemory, type RunContext, rowStateKey } from './context.js';
+import { emptyMemory, type Memory, type RunContext, rowStateKey } from './context.js';
 import { modelRowKey } from './models-sync.js';
 import { paramKey } from './params.js';
 import { rememberShared } from './scoring-sync.js';
 
 const SEQUENCE = 'initiative_key';
 
+/** The rows each table held when the command started, by primary key, to write only what changed. */
+const snapshots = new WeakMap<Memory, Map<string, string>>();
+const firstSeen = new WeakMap<Memory, Map<string, string>>();
+
+const fingerprint = (table: string, row: Record<string, unknown>, key: string[]) => {
+  const { updated_at: _u, computed_at: _c, first_seen_at: _f, ...rest } = row;
+  return [`${table}|${key.map((k) => row[k]).join('|')}`, JSON.stringify(rest)] as const;
+};
+
+/** Rows of `table` that differ from what it held at the start (ignoring timestamps). */
+function changedOnly<T extends Record<string, unknown>>(
+  memory: Memory,
+  table: string,
+  rows: T[],
+  key: string[],
+): T[] {
+  const before = snapshots.get(memory);
+  if (!before) return rows;
+  return rows.filter((r) => {
+    const [id, print] = fingerprint(table, r, key);
+    return before.get(id) !== print;
+  });
+}
+
 export async function loadMemory(database: Database): Promise<Memory> {
   const { db } = database;
   const memory = emptyMemory();
-  const seq = await db.selectFrom('sequences').select('last_value').where('name', '=', SEQUENCE).executeTakeFirst();
+  const snapshot = new Map<string, string>();
+  snapshots.set(memory, snapshot);
+  const remember = (table: string, rows: Record<string, unknown>[], key: string[]) => {
+    for (const r of rows) {
+      const [id, print] = fingerprint(table, r, key);
+      snapshot.set(id, print);
+    }
+  };
+  const initiatives = await db.selectFrom('initiatives').selectAll().execute();
+  remember('initiatives', initiatives, ['initiative_key']);
+  firstSeen.set(memory, new Map(initiatives.map((i) => [i.initiative_key, i.first_seen_at])));
+  const seq = await db
+    .selectFrom('sequences')
+    .select('last_value')
+    .where('name', '=', SEQUENCE)
+    .executeTakeFirst();
   memory.sequence = seq?.last_value ?? 0;
   for (const r of await db.selectFrom('row_state').selectAll().execute()) {
     memory.rows.set(`${r.tab}|${r.row_key}`, JSON.parse(r.cells_json) as Record<string, unknown>);
   }
-  for (const m of await db.selectFrom('math_models').selectAll().execute()) {
+  const models = await db.selectFrom('math_models').selectAll().execute();
+  remember('math_models', models, ['initiative_key', 'model_name']);
+  for (const m of models) {
     memory.models.set(modelRowKey(m.initiative_key, m.model_name), {
       version: m.version,
       approvedFormulaText: m.approved_formula_text,
       llmSuggestedAt: m.llm_suggested_at,
     });
   }
-  for (const p of await db.selectFrom('params').selectAll().execute()) {
+  const params = await db.selectFrom('params').selectAll().execute();
+  remember('params', params, ['initiative_key', 'framework', 'param_name']);
+  for (const p of params) {
     memory.params.set(paramKey(p.initiative_key, p.framework, p.param_name), {
       valueText: p.value_text,
       approved: p.approved === 1,
       lastUpdatedAt: p.last_updated_at,
     });
   }
-  for (const s of await db.selectFrom('framework_scores').selectAll().execute()) {
+  const scores = await db.selectFrom('framework_scores').selectAll().execute();
+  remember('framework_scores', scores, ['initiative_key', 'framework']);
+  for (const s of scores) {
     memory.scores.set(`${s.initiative_key}|${s.framework}`, {
       value: s.value_score,
       effort: s.effort_score,
@@ -48,6 +93,10 @@ export async function loadMemory(database: Database): Promise<Memory> {
 }
 
 const bool = (b: boolean) => (b ? 1 : 0);
+const flag = (raw: unknown) => {
+  const parsed = parseBoolean(raw);
+  return parsed.kind === 'ok' && parsed.value;
+};
 
 /** Saves what the command derived; `written` says whether its sheet changes landed. */
 export async function saveMemory(database: Database, ctx: RunContext, runId: number | null): Promise<void> {
@@ -61,51 +110,88 @@ export async function saveMemory(database: Database, ctx: RunContext, runId: num
     rows.set(id, cells);
   }
   rememberShared(ctx, rows);
-  const changedRows = [...rows].filter(([id, cells]) => JSON.stringify(ctx.memory.rows.get(id)) !== JSON.stringify(cells));
+  const changedRows = [...rows].filter(
+    ([id, cells]) => JSON.stringify(ctx.memory.rows.get(id)) !== JSON.stringify(cells),
+  );
 
   const initiatives = [...ctx.initiatives.values()];
   const scoreRows = initiatives.flatMap((i) =>
     (['RICE', 'WSJF', 'MATH_MODEL'] as Framework[]).flatMap((fw) => {
       const s = i.scores[fw];
       return s
-        ? [{ initiative_key: i.key, framework: fw, value_score: s.value, effort_score: s.effort, overall_score: s.overall, warnings: s.warnings.join('; '), computed_at: now, score: s }]
+        ? [
+            {
+              initiative_key: i.key,
+              framework: fw,
+              value_score: s.value,
+              effort_score: s.effort,
+              overall_score: s.overall,
+              warnings: s.warnings.join('; '),
+              computed_at: now,
+              score: s,
+            },
+          ]
         : [];
     }),
   );
   const history = scoreRows.filter((r) => {
     if (r.value_score === null && r.overall_score === null) return false;
     const last = ctx.memory.scores.get(`${r.initiative_key}|${r.framework}`);
-    return !last || last.value !== r.value_score || last.effort !== r.effort_score || last.overall !== r.overall_score;
+    return (
+      !last ||
+      last.value !== r.value_score ||
+      last.effort !== r.effort_score ||
+      last.overall !== r.overall_score
+    );
   });
 
   await database.db.transaction().execute(async (trx) => {
-    await upsertRows(trx, 'sequences', [{ name: SEQUENCE, last_value: Math.max(ctx.sequence, ctx.memory.sequence) }], ['name']);
+    await upsertRows(
+      trx,
+      'sequences',
+      [{ name: SEQUENCE, last_value: Math.max(ctx.sequence, ctx.memory.sequence) }],
+      ['name'],
+    );
     if (ctx.include.has('backlog sync') || ctx.include.has('scoring activate')) {
       await upsertRows(
         trx,
         'initiatives',
-        initiatives.map((i) => ({
-          initiative_key: i.key,
-          title: i.title,
-          backlog_row: i.row.rowNumber,
-          active_framework: i.framework.kind === 'ok' ? i.framework.value : null,
-          use_math_model: bool(i.useMathModel),
-          strategic_priority_coefficient: i.coefficient.kind === 'ok' ? i.coefficient.value : null,
-          effort_engineering_days: i.effortDays.kind === 'ok' ? i.effortDays.value : null,
-          value_score: i.active?.value ?? null,
-          effort_score: i.active?.effort ?? null,
-          overall_score: i.active?.overall ?? null,
-          priority_score: i.active?.priority ?? null,
-          rank: i.rank ?? null,
-          score_warnings: [...i.problems, ...(i.active?.warnings ?? [])].join('; ') || null,
-          first_seen_at: now,
-          updated_at: now,
-        })),
+        changedOnly(
+          ctx.memory,
+          'initiatives',
+          initiatives.map((i) => ({
+            initiative_key: i.key,
+            title: i.title,
+            backlog_row: i.row.rowNumber,
+            active_framework: i.framework.kind === 'ok' ? i.framework.value : null,
+            use_math_model: bool(i.useMathModel),
+            strategic_priority_coefficient: i.coefficient.kind === 'ok' ? i.coefficient.value : null,
+            effort_engineering_days: i.effortDays.kind === 'ok' ? i.effortDays.value : null,
+            value_score: i.active?.value ?? null,
+            effort_score: i.active?.effort ?? null,
+            overall_score: i.active?.overall ?? null,
+            priority_score: i.active?.priority ?? null,
+            rank: i.rank ?? null,
+            score_warnings: [...i.problems, ...(i.active?.warnings ?? [])].join('; ') || null,
+            updated_at: now,
+          })),
+          ['initiative_key'],
+        ).map((r) => ({ ...r, first_seen_at: firstSeen.get(ctx.memory)?.get(r.initiative_key) ?? now })),
         ['initiative_key'],
       );
     }
     if (ctx.include.has('scoring compute')) {
-      await upsertRows(trx, 'framework_scores', scoreRows.map(({ score: _score, ...r }) => r), ['initiative_key', 'framework']);
+      await upsertRows(
+        trx,
+        'framework_scores',
+        changedOnly(
+          ctx.memory,
+          'framework_scores',
+          scoreRows.map(({ score: _score, ...r }) => r),
+          ['initiative_key', 'framework'],
+        ),
+        ['initiative_key', 'framework'],
+      );
       const historyRows = history.map((r) => ({
         run_id: runId,
         initiative_key: r.initiative_key,
@@ -118,29 +204,41 @@ export async function saveMemory(database: Database, ctx: RunContext, runId: num
         inputs_json: JSON.stringify(r.score.inputs),
         computed_at: now,
       }));
-      for (let i = 0; i < historyRows.length; i += 500) await trx.insertInto('score_history').values(historyRows.slice(i, i + 500)).execute();
+      for (let i = 0; i < historyRows.length; i += 500)
+        await trx
+          .insertInto('score_history')
+          .values(historyRows.slice(i, i + 500))
+          .execute();
     }
     if (ctx.include.has('models sync')) {
       await upsertRows(
         trx,
         'math_models',
-        initiatives.flatMap((i) =>
-          i.models.map((m) => {
-            const remembered = ctx.memory.models.get(modelRowKey(i.key, m.name));
-            return {
-              initiative_key: i.key,
-              model_name: m.name,
-              formula_text_final: m.formulaText,
-              approved: bool(m.approved),
-              is_primary: bool(m.isPrimary),
-              version: m.version,
-              approved_formula_text: m.approved && m.formulaText.trim() !== '' ? m.formulaText : (remembered?.approvedFormulaText ?? null),
-              formula_status: m.outcome?.status ?? 'Not approved',
-              computed_value: m.outcome?.computedValue ?? null,
-              llm_suggested_at: remembered?.llmSuggestedAt ?? null,
-              updated_at: now,
-            };
-          }),
+        changedOnly(
+          ctx.memory,
+          'math_models',
+          initiatives.flatMap((i) =>
+            i.models.map((m) => {
+              const remembered = ctx.memory.models.get(modelRowKey(i.key, m.name));
+              return {
+                initiative_key: i.key,
+                model_name: m.name,
+                formula_text_final: m.formulaText,
+                approved: bool(m.approved),
+                is_primary: bool(m.isPrimary),
+                version: m.version,
+                approved_formula_text:
+                  m.approved && m.formulaText.trim() !== ''
+                    ? m.formulaText
+                    : (remembered?.approvedFormulaText ?? null),
+                formula_status: m.outcome?.status ?? 'Not approved',
+                computed_value: m.outcome?.computedValue ?? null,
+                llm_suggested_at: remembered?.llmSuggestedAt ?? null,
+                updated_at: now,
+              };
+            }),
+          ),
+          ['initiative_key', 'model_name'],
         ),
         ['initiative_key', 'model_name'],
       );
@@ -150,25 +248,30 @@ export async function saveMemory(database: Database, ctx: RunContext, runId: num
       await upsertRows(
         trx,
         'params',
-        ctx.params
-          .filter((p) => ctx.include.has(p.seeded ? 'params seed' : 'params sync'))
-          .map((p) => {
-            const valueText = changes ? cellText(changes.current(p.row, 'value')) : '';
-            const stamp = changes ? changes.current(p.row, 'last_updated_at') : null;
-            return {
-              initiative_key: p.key,
-              framework: p.framework,
-              param_name: p.name,
-              value: p.value.kind === 'ok' ? p.value.value : null,
-              value_text: valueText,
-              approved: bool(p.approved),
-              is_auto_seeded: bool(p.seeded),
-              used_in_formula: 1,
-              last_updated_at: stamp === null ? null : String(stamp),
-              param_status: changes ? cellText(changes.current(p.row, 'param_status')) : null,
-              updated_at: now,
-            };
-          }),
+        changedOnly(
+          ctx.memory,
+          'params',
+          ctx.params
+            .filter((p) => ctx.include.has(p.seeded ? 'params seed' : 'params sync'))
+            .map((p) => {
+              const valueText = changes ? cellText(changes.current(p.row, 'value')) : '';
+              const stamp = changes ? changes.current(p.row, 'last_updated_at') : null;
+              return {
+                initiative_key: p.key,
+                framework: p.framework,
+                param_name: p.name,
+                value: p.value.kind === 'ok' ? p.value.value : null,
+                value_text: valueText,
+                approved: bool(p.approved),
+                is_auto_seeded: bool(p.seeded || flag(changes?.current(p.row, 'is_auto_seeded'))),
+                used_in_formula: bool(flag(changes?.current(p.row, 'used_in_formula'))),
+                last_updated_at: stamp === null ? null : String(stamp),
+                param_status: changes ? cellText(changes.current(p.row, 'param_status')) : null,
+                updated_at: now,
+              };
+            }),
+          ['initiative_key', 'framework', 'param_name'],
+        ),
         ['initiative_key', 'framework', 'param_name'],
       );
     }
@@ -177,7 +280,12 @@ export async function saveMemory(database: Database, ctx: RunContext, runId: num
       'row_state',
       changedRows.map(([id, cells]) => {
         const bar = id.indexOf('|');
-        return { tab: id.slice(0, bar), row_key: id.slice(bar + 1), cells_json: JSON.stringify(cells), updated_at: now };
+        return {
+          tab: id.slice(0, bar),
+          row_key: id.slice(bar + 1),
+          cells_json: JSON.stringify(cells),
+          updated_at: now,
+        };
       }),
       ['tab', 'row_key'],
     );

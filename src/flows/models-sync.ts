@@ -4,9 +4,10 @@
  * 1 on first approval, +1 whenever an approved formula_text_final changes. After scoring,
  * `writeModels` puts each model's formula_status and computed_value on its row.
  */
+
+import { cellText, isBlank, parseBoolean, parseNumber } from '../shared/values.js';
 import { cell } from '../sheets/read-tab.js';
 import type { TabRow } from '../sheets/sheet-store.js';
-import { cellText, isBlank, parseBoolean, parseNumber } from '../shared/values.js';
 import { changesFor, type ModelRef, type RunContext, setBackendCell, step, warn } from './context.js';
 
 const FLOW = 'models sync' as const;
@@ -22,13 +23,20 @@ export function syncModels(ctx: RunContext): void {
 
   const seen = new Map<string, TabRow[]>();
   const named = new Set(
-    table.rows.map((r) => modelRowKey(cellText(cell(table, r, 'initiative_key')), cellText(cell(table, r, 'model_name')))),
+    table.rows.map((r) =>
+      modelRowKey(cellText(cell(table, r, 'initiative_key')), cellText(cell(table, r, 'model_name'))),
+    ),
   );
   const rows: { row: TabRow; key: string; name: string }[] = [];
   for (const row of table.rows) {
     const key = cellText(cell(table, row, 'initiative_key'));
     if (key === '') {
-      warn(ctx, FLOW, { tab: table.name, row: row.rowNumber, key: null, message: 'This row has no initiative_key, so it is ignored' });
+      warn(ctx, FLOW, {
+        tab: table.name,
+        row: row.rowNumber,
+        key: null,
+        message: 'This row has no initiative_key, so it is ignored',
+      });
       continue;
     }
     const initiative = ctx.initiatives.get(key);
@@ -71,7 +79,12 @@ export function syncModels(ctx: RunContext): void {
       ['is_primary', primaryCell],
     ] as const) {
       if (parsed.kind === 'bad') {
-        warn(ctx, FLOW, { tab: table.name, row: row.rowNumber, key: rowKey, message: `${column}: ${parsed.message}; read as FALSE` });
+        warn(ctx, FLOW, {
+          tab: table.name,
+          row: row.rowNumber,
+          key: rowKey,
+          message: `${column}: ${parsed.message}; read as FALSE`,
+        });
       }
     }
     const model: ModelRef = {
@@ -83,7 +96,8 @@ export function syncModels(ctx: RunContext): void {
       version: null,
     };
     model.version = nextVersion(ctx, key, model);
-    if (model.version !== null) setBackendCell(ctx, FLOW, 'mathModels', row, rowKey, 'version', model.version);
+    if (model.version !== null)
+      setBackendCell(ctx, FLOW, 'mathModels', row, rowKey, 'version', model.version);
     initiative.models.push(model);
   }
 
@@ -120,7 +134,15 @@ export function writeModels(ctx: RunContext): void {
       const rowKey = `${i.key}/${m.name}`;
       const status = m.outcome?.status ?? 'Not approved';
       setBackendCell(ctx, FLOW, 'mathModels', m.row, rowKey, 'formula_status', status);
-      setBackendCell(ctx, FLOW, 'mathModels', m.row, rowKey, 'computed_value', m.outcome?.computedValue ?? null);
+      setBackendCell(
+        ctx,
+        FLOW,
+        'mathModels',
+        m.row,
+        rowKey,
+        'computed_value',
+        m.outcome?.computedValue ?? null,
+      );
     }
   }
 }

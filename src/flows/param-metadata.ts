@@ -12,27 +12,58 @@ export interface ParamMetadata {
   source: string;
 }
 
-const ACRONYMS = new Set(['aov', 'arpu', 'ltv', 'clv', 'cac', 'mrr', 'arr', 'roi', 'nps', 'sla', 'api', 'ui', 'ux', 'kpi', 'cr', 'ctr', 'gmv', 'fte', 'id']);
+const ACRONYMS = new Set([
+  'aov',
+  'arpu',
+  'ltv',
+  'clv',
+  'cac',
+  'mrr',
+  'arr',
+  'roi',
+  'nps',
+  'sla',
+  'api',
+  'ui',
+  'ux',
+  'kpi',
+  'cr',
+  'ctr',
+  'gmv',
+  'fte',
+  'id',
+]);
 
 export function displayName(name: string): string {
   return name
     .split(/_+/)
     .filter(Boolean)
-    .map((w, i) => (ACRONYMS.has(w.toLowerCase()) ? w.toUpperCase() : i === 0 ? w[0]!.toUpperCase() + w.slice(1) : w))
+    .map((w, i) =>
+      ACRONYMS.has(w.toLowerCase()) ? w.toUpperCase() : i === 0 ? w[0]!.toUpperCase() + w.slice(1) : w,
+    )
     .join(' ');
 }
 
 /** Ordered: the first rule whose pattern matches the name gives the unit. */
 const UNIT_RULES: [RegExp, string][] = [
   [/(^|_)(pct|percent|percentage)(_|$)/, '%'],
-  [/(^|_)(rate|ratio|share|conv|conversion|uplift|lift|churn|margin|probability|prob|fraction)(_|$)/, 'fraction (0–1)'],
+  [
+    /(^|_)(rate|ratio|share|conv|conversion|uplift|lift|churn|margin|probability|prob|fraction)(_|$)/,
+    'fraction (0–1)',
+  ],
   [/(^|_)(months?|horizon_months)$/, 'months'],
   [/(^|_)(days?)$/, 'days'],
   [/(^|_)(weeks?)$/, 'weeks'],
   [/(^|_)(hours?|hrs)$/, 'hours'],
   [/(^|_)(years?)$/, 'years'],
-  [/(^|_)(cost|costs|price|revenue|aov|arpu|ltv|clv|cac|value|salary|spend|budget|savings|mrr|arr|gmv)(_|$)/, 'currency'],
-  [/(^|_)(sessions|users|customers|visitors|tickets|orders|accounts|count|number|num|seats|transactions|leads)(_|$)/, 'count'],
+  [
+    /(^|_)(cost|costs|price|revenue|aov|arpu|ltv|clv|cac|value|salary|spend|budget|savings|mrr|arr|gmv)(_|$)/,
+    'currency',
+  ],
+  [
+    /(^|_)(sessions|users|customers|visitors|tickets|orders|accounts|count|number|num|seats|transactions|leads)(_|$)/,
+    'count',
+  ],
 ];
 
 export function guessUnit(name: string): string {

@@ -5,8 +5,8 @@
  * cells: used_in_formula, last_updated_at and param_status.
  */
 import { parseFramework } from '../scoring/registry.js';
-import { cell } from '../sheets/read-tab.js';
 import { cellText, parseBoolean, parseNumber } from '../shared/values.js';
+import { cell } from '../sheets/read-tab.js';
 import { changesFor, type ParamRef, type RunContext, setBackendCell, step, warn } from './context.js';
 import { heuristicMetadata, type ParamMetadata } from './param-metadata.js';
 
@@ -31,7 +31,12 @@ export function readParams(ctx: RunContext): void {
       });
       continue;
     }
-    const framework = fw.kind === 'ok' ? fw.value : fw.kind === 'blank' ? 'MATH_MODEL' : cellText(cell(table, row, 'framework'));
+    const framework =
+      fw.kind === 'ok'
+        ? fw.value
+        : fw.kind === 'blank'
+          ? 'MATH_MODEL'
+          : cellText(cell(table, row, 'framework'));
     const approved = parseBoolean(cell(table, row, 'approved'));
     const ref: ParamRef = {
       row,
@@ -43,9 +48,20 @@ export function readParams(ctx: RunContext): void {
       duplicateOf: [],
       seeded: false,
     };
-    if (fw.kind === 'bad') warn(ctx, 'params sync', { tab: table.name, row: row.rowNumber, key: rowKeyOf(ref), message: `framework: ${fw.message}` });
+    if (fw.kind === 'bad')
+      warn(ctx, 'params sync', {
+        tab: table.name,
+        row: row.rowNumber,
+        key: rowKeyOf(ref),
+        message: `framework: ${fw.message}`,
+      });
     if (approved.kind === 'bad') {
-      warn(ctx, 'params sync', { tab: table.name, row: row.rowNumber, key: rowKeyOf(ref), message: `approved: ${approved.message}; read as FALSE` });
+      warn(ctx, 'params sync', {
+        tab: table.name,
+        row: row.rowNumber,
+        key: rowKeyOf(ref),
+        message: `approved: ${approved.message}; read as FALSE`,
+      });
     }
     if (!ctx.initiatives.has(key)) {
       warn(ctx, 'params sync', {
@@ -75,7 +91,10 @@ export function paramLookup(ctx: RunContext): (key: string, name: string) => Par
   return (key, name) => index.get(paramKey(key, 'MATH_MODEL', name)) ?? [];
 }
 
-export type MetadataSource = (initiativeKey: string, names: string[]) => Promise<Map<string, ParamMetadata>> | Map<string, ParamMetadata>;
+export type MetadataSource = (
+  initiativeKey: string,
+  names: string[],
+) => Promise<Map<string, ParamMetadata>> | Map<string, ParamMetadata>;
 
 /** Input names of approved, valid formulas that have no Params row yet, per initiative. */
 export function namesToSeed(ctx: RunContext): Map<string, string[]> {
@@ -97,7 +116,10 @@ export function namesToSeed(ctx: RunContext): Map<string, string[]> {
   return wanted;
 }
 
-export function seedParams(ctx: RunContext, metadata: Map<string, Map<string, ParamMetadata>> = new Map()): void {
+export function seedParams(
+  ctx: RunContext,
+  metadata: Map<string, Map<string, ParamMetadata>> = new Map(),
+): void {
   const changes = changesFor(ctx, 'params')!;
   for (const [key, names] of namesToSeed(ctx)) {
     for (const name of names) {
@@ -121,7 +143,16 @@ export function seedParams(ctx: RunContext, metadata: Map<string, Map<string, Pa
         },
         'params seed',
       );
-      ctx.params.push({ row, key, framework: 'MATH_MODEL', name, value: { kind: 'blank' }, approved: false, duplicateOf: [], seeded: true });
+      ctx.params.push({
+        row,
+        key,
+        framework: 'MATH_MODEL',
+        name,
+        value: { kind: 'blank' },
+        approved: false,
+        duplicateOf: [],
+        seeded: true,
+      });
     }
   }
 }
@@ -150,10 +181,20 @@ export function writeParams(ctx: RunContext): void {
     else if (p.value.kind === 'blank') status = 'Approved, but value is empty';
     else status = 'OK';
     if (p.value.kind === 'bad') {
-      warn(ctx, 'params sync', { tab: table.name, row: p.row.rowNumber, key: rowKey, message: `Bad value: ${p.value.message}` });
+      warn(ctx, 'params sync', {
+        tab: table.name,
+        row: p.row.rowNumber,
+        key: rowKey,
+        message: `Bad value: ${p.value.message}`,
+      });
     }
     if (p.duplicateOf.length > 0) {
-      warn(ctx, 'params sync', { tab: table.name, row: p.row.rowNumber, key: rowKey, message: `${status}: none of them is used` });
+      warn(ctx, 'params sync', {
+        tab: table.name,
+        row: p.row.rowNumber,
+        key: rowKey,
+        message: `${status}: none of them is used`,
+      });
     }
     setBackendCell(ctx, 'params sync', 'params', p.row, rowKey, 'param_status', status);
     setBackendCell(ctx, 'params sync', 'params', p.row, rowKey, 'used_in_formula', isUsed);

@@ -7,12 +7,28 @@
 import type { Config } from '../config/config.js';
 import type { Database } from '../db/database.js';
 import { FormulaCache } from '../scoring/math-model.js';
+import { ProductOpsError, WorkbookError } from '../shared/errors.js';
 import { readTable, type Table } from '../sheets/read-tab.js';
 import { type SheetStore, type TabWrite, WorkbookChangedError } from '../sheets/sheet-store.js';
-import { backlogTab, mathModelsTab, paramsTab, scoringTab, type TabId, type TabSpec } from '../sheets/tabs.js';
-import { ProductOpsError, WorkbookError } from '../shared/errors.js';
+import {
+  backlogTab,
+  mathModelsTab,
+  paramsTab,
+  scoringTab,
+  type TabId,
+  type TabSpec,
+} from '../sheets/tabs.js';
 import { readBacklog, writeBacklog } from './backlog-sync.js';
-import { emptyMemory, type FlowName, FLOWS, type Memory, type RunContext, type RunWarning, type StepReport, step } from './context.js';
+import {
+  emptyMemory,
+  FLOWS,
+  type FlowName,
+  type Memory,
+  type RunContext,
+  type RunWarning,
+  type StepReport,
+  step,
+} from './context.js';
 import { loadMemory, saveMemory } from './memory.js';
 import { syncModels, writeModels } from './models-sync.js';
 import type { ParamMetadata } from './param-metadata.js';
@@ -88,7 +104,12 @@ function tabPlans(deps: RunDeps): TabPlan[] {
   return [
     { id: 'backlog', spec: backlogTab, name: config.backlog.tab, store: deps.backlog },
     { id: 'scoring', spec: scoringTab, name: config.productOps.tabs.scoring, store: deps.productOps },
-    { id: 'mathModels', spec: mathModelsTab, name: config.productOps.tabs.mathModels, store: deps.productOps },
+    {
+      id: 'mathModels',
+      spec: mathModelsTab,
+      name: config.productOps.tabs.mathModels,
+      store: deps.productOps,
+    },
     { id: 'params', spec: paramsTab, name: config.productOps.tabs.params, store: deps.productOps },
   ];
 }
@@ -99,7 +120,9 @@ async function readAll(deps: RunDeps): Promise<Partial<Record<TabId, Table>>> {
   const data = new Map<SheetStore, Map<string, unknown>>();
   for (const store of stores) {
     if (!(await store.exists())) {
-      throw new WorkbookError(`the workbook ${store.label} does not exist (run 'productops init' to create it)`);
+      throw new WorkbookError(
+        `the workbook ${store.label} does not exist (run 'productops init' to create it)`,
+      );
     }
     data.set(store, await store.read(plans.filter((p) => p.store === store).map((p) => p.name)));
   }
@@ -131,7 +154,12 @@ export async function planAll(ctx: RunContext, suggest?: RunDeps['suggest']): Pr
   writeBacklog(ctx);
 }
 
-export function createContext(tables: Partial<Record<TabId, Table>>, memory: Memory, include: ReadonlySet<FlowName>, now: Date): RunContext {
+export function createContext(
+  tables: Partial<Record<TabId, Table>>,
+  memory: Memory,
+  include: ReadonlySet<FlowName>,
+  now: Date,
+): RunContext {
   return {
     now: now.toISOString(),
     include,
@@ -171,7 +199,10 @@ async function runOnce(deps: RunDeps, options: RunOptions): Promise<RunReport> {
       try {
         await saveMemory(deps.database, ctx, runId);
       } catch (e) {
-        throw new ProductOpsError(`the sheets were updated, but saving to the database failed: ${(e as Error).message}`, { cause: e });
+        throw new ProductOpsError(
+          `the sheets were updated, but saving to the database failed: ${(e as Error).message}`,
+          { cause: e },
+        );
       }
     }
   }
@@ -180,10 +211,13 @@ async function runOnce(deps: RunDeps, options: RunOptions): Promise<RunReport> {
 
 function countCells(ctx: RunContext, include: ReadonlySet<FlowName>): void {
   for (const changes of Object.values(ctx.changes)) {
-    for (const u of changes.updates) if (include.has(u.flow as FlowName)) step(ctx, u.flow as FlowName).cellsWritten += 1;
+    for (const u of changes.updates)
+      if (include.has(u.flow as FlowName)) step(ctx, u.flow as FlowName).cellsWritten += 1;
     for (const a of changes.appends) {
       if (!include.has(a.flow as FlowName)) continue;
-      step(ctx, a.flow as FlowName).cellsWritten += Object.values(a.values).filter((v) => v !== null && v !== '').length;
+      step(ctx, a.flow as FlowName).cellsWritten += Object.values(a.values).filter(
+        (v) => v !== null && v !== '',
+      ).length;
     }
   }
 }
@@ -209,7 +243,9 @@ async function recordRun(database: Database, options: RunOptions, ctx: RunContex
 
 function report(ctx: RunContext, options: RunOptions): RunReport {
   const included = FLOWS.filter((f) => options.include.has(f));
-  const steps = included.map((f) => ctx.steps.get(f) ?? { name: f, rowsRead: 0, cellsWritten: 0, warnings: 0 });
+  const steps = included.map(
+    (f) => ctx.steps.get(f) ?? { name: f, rowsRead: 0, cellsWritten: 0, warnings: 0 },
+  );
   const ranking = [...ctx.initiatives.values()]
     .filter((i) => i.rank !== undefined)
     .sort((a, b) => a.rank! - b.rank! || a.key.localeCompare(b.key))
@@ -222,5 +258,12 @@ function report(ctx: RunContext, options: RunOptions): RunReport {
       overall_score: i.active?.overall ?? null,
       priority_score: i.active?.priority ?? null,
     }));
-  return { ok: true, dryRun: options.dryRun, steps, warnings: ctx.warnings, ranking, notes: options.notes ?? [] };
+  return {
+    ok: true,
+    dryRun: options.dryRun,
+    steps,
+    warnings: ctx.warnings,
+    ranking,
+    notes: options.notes ?? [],
+  };
 }

@@ -13,7 +13,12 @@ import { paramLookup } from './params.js';
 import { scoringInputs } from './scoring-sync.js';
 
 const RICE_COLUMNS = ['rice_reach', 'rice_impact', 'rice_confidence', 'rice_effort'] as const;
-const WSJF_COLUMNS = ['wsjf_business_value', 'wsjf_time_criticality', 'wsjf_risk_reduction', 'wsjf_job_size'] as const;
+const WSJF_COLUMNS = [
+  'wsjf_business_value',
+  'wsjf_time_criticality',
+  'wsjf_risk_reduction',
+  'wsjf_job_size',
+] as const;
 
 export function computeScores(ctx: RunContext): void {
   const lookup = paramLookup(ctx);
@@ -27,11 +32,18 @@ export function computeScores(ctx: RunContext): void {
 
     const math = scoreMathModel(
       {
-        models: i.models.map((m) => ({ modelName: m.name, formulaText: m.formulaText, approved: m.approved, isPrimary: m.isPrimary })),
+        models: i.models.map((m) => ({
+          modelName: m.name,
+          formulaText: m.formulaText,
+          approved: m.approved,
+          isPrimary: m.isPrimary,
+        })),
         param: (name) => {
           const refs = lookup(i.key, name);
           const only = refs.length === 1 ? refs[0]! : undefined;
-          return only?.approved && only.value.kind === 'ok' ? { kind: 'ok', value: only.value.value } : { kind: 'unusable' };
+          return only?.approved && only.value.kind === 'ok'
+            ? { kind: 'ok', value: only.value.value }
+            : { kind: 'unusable' };
         },
         effortEngineeringDays: i.effortDays,
       },
@@ -42,16 +54,25 @@ export function computeScores(ctx: RunContext): void {
 
     // Warnings for a framework the PM does not use are noise, unless its inputs were started.
     const active = i.framework.kind === 'ok' ? i.framework.value : null;
-    const started = (cells: Record<string, { kind: string }>) => Object.values(cells).some((c) => c.kind !== 'blank');
+    const started = (cells: Record<string, { kind: string }>) =>
+      Object.values(cells).some((c) => c.kind !== 'blank');
     if (active === 'RICE' || started(riceCells)) i.inputWarnings.push(...i.scores.RICE.warnings);
     if (active === 'WSJF' || started(wsjfCells)) i.inputWarnings.push(...i.scores.WSJF.warnings);
-    if (active === 'MATH_MODEL' || i.useMathModel || i.models.length > 0) i.mathWarnings.push(...math.score.warnings);
+    if (active === 'MATH_MODEL' || i.useMathModel || i.models.length > 0)
+      i.mathWarnings.push(...math.score.warnings);
   }
 }
 
 function noRow(i: Initiative, framework: 'RICE' | 'WSJF'): FrameworkScore {
   const why = i.scoringDuplicate ? 'its Scoring_Inputs row is duplicated' : 'it has no Scoring_Inputs row';
-  return { framework, value: null, effort: null, overall: null, warnings: [`${framework} cannot be scored: ${why}`], inputs: {} };
+  return {
+    framework,
+    value: null,
+    effort: null,
+    overall: null,
+    warnings: [`${framework} cannot be scored: ${why}`],
+    inputs: {},
+  };
 }
 
 export function activateScores(ctx: RunContext): void {
@@ -61,10 +82,12 @@ export function activateScores(ctx: RunContext): void {
     report.rowsRead += 1;
     const framework = i.framework.kind === 'ok' ? i.framework.value : null;
     // Blank means 1; a bad coefficient gives no priority rather than an invented one.
-    const coefficient = i.coefficient.kind === 'ok' ? i.coefficient.value : i.coefficient.kind === 'blank' ? 1 : null;
+    const coefficient =
+      i.coefficient.kind === 'ok' ? i.coefficient.value : i.coefficient.kind === 'blank' ? 1 : null;
     i.active = activate(framework, i.scores, coefficient);
     if (i.framework.kind === 'bad') i.active.warnings = [];
-    if (i.active.overall !== null && coefficient === null) i.active.warnings.push('No priority: strategic_priority_coefficient is not a number');
+    if (i.active.overall !== null && coefficient === null)
+      i.active.warnings.push('No priority: strategic_priority_coefficient is not a number');
     for (const message of i.active.warnings) {
       warn(ctx, 'scoring activate', { tab: backlogName, row: i.row.rowNumber, key: i.key, message });
     }

@@ -6,16 +6,28 @@
  * different values, the Backlog wins and the conflict is reported.
  */
 import { parseFramework } from '../scoring/registry.js';
+import { cellText, type Parsed, parseBoolean, parseNumber } from '../shared/values.js';
 import { cell } from '../sheets/read-tab.js';
 import type { CellValue, TabRow } from '../sheets/sheet-store.js';
 import type { TabChanges } from '../sheets/tab-changes.js';
-import { cellText, type Parsed, parseBoolean, parseNumber } from '../shared/values.js';
 import { backlogProblems } from './backlog-sync.js';
-import { changesFor, type Initiative, type RunContext, rowStateKey, setBackendCell, step, warn } from './context.js';
+import {
+  changesFor,
+  type Initiative,
+  type RunContext,
+  rowStateKey,
+  setBackendCell,
+  step,
+  warn,
+} from './context.js';
 
 const FLOW = 'scoring sync' as const;
 
-export const SHARED_FIELDS = ['active_scoring_framework', 'use_math_model', 'strategic_priority_coefficient'] as const;
+export const SHARED_FIELDS = [
+  'active_scoring_framework',
+  'use_math_model',
+  'strategic_priority_coefficient',
+] as const;
 export type SharedField = (typeof SHARED_FIELDS)[number];
 
 /** A shared cell reduced to what it means, so `rice` and `RICE`, `yes` and TRUE compare equal. */
@@ -58,7 +70,9 @@ export function syncScoring(ctx: RunContext): void {
     }
     rowsByKey.set(key, [...(rowsByKey.get(key) ?? []), row]);
   }
-  const backlogDuplicates = new Set([...ctx.duplicateBacklogRows.keys()].map((r) => cellText(cell(ctx.tables.backlog!, r, 'initiative_key'))));
+  const backlogDuplicates = new Set(
+    [...ctx.duplicateBacklogRows.keys()].map((r) => cellText(cell(ctx.tables.backlog!, r, 'initiative_key'))),
+  );
   for (const [key, rows] of rowsByKey) {
     const initiative = ctx.initiatives.get(key);
     if (!initiative) {
@@ -88,7 +102,8 @@ export function syncScoring(ctx: RunContext): void {
   for (const i of ctx.initiatives.values()) {
     if (!i.scoringRow && !i.scoringDuplicate) {
       const values: Record<string, CellValue> = { initiative_key: i.key, title: i.title };
-      for (const field of SHARED_FIELDS) values[field] = mirrorCell(field, backlogChanges.current(i.row, field));
+      for (const field of SHARED_FIELDS)
+        values[field] = mirrorCell(field, backlogChanges.current(i.row, field));
       i.scoringRow = changes.append(values, FLOW);
     } else if (i.scoringRow) {
       setBackendCell(ctx, FLOW, 'scoring', i.scoringRow, i.key, 'title', i.title);
@@ -137,8 +152,9 @@ export function rememberShared(ctx: RunContext, rows: Map<string, Record<string,
   const scoring = ctx.changes.scoring;
   if (!backlog || !scoring) return;
   const applied = (changes: TabChanges, row: TabRow, field: SharedField, flow: string) => {
-    const pending = changes.updates.find((u) => u.row === row.rowNumber && u.column === field);
-    if (changes.isAppended(row)) return ctx.include.has(flow as never) ? changes.current(row, field) : undefined;
+    const pending = changes.pending(row, field);
+    if (changes.isAppended(row))
+      return ctx.include.has(flow as never) ? changes.current(row, field) : undefined;
     if (pending && !ctx.include.has(pending.flow as never)) return cell(changes.table, row, field);
     return changes.current(row, field);
   };
@@ -162,9 +178,14 @@ export function rememberShared(ctx: RunContext, rows: Map<string, Record<string,
 }
 
 /** The RICE and WSJF cells of an initiative's Scoring_Inputs row. */
-export function scoringInputs(ctx: RunContext, i: Initiative, columns: readonly string[]): Record<string, Parsed<number>> {
+export function scoringInputs(
+  ctx: RunContext,
+  i: Initiative,
+  columns: readonly string[],
+): Record<string, Parsed<number>> {
   const changes = changesFor(ctx, 'scoring')!;
   const out: Record<string, Parsed<number>> = {};
-  for (const c of columns) out[c] = i.scoringRow ? parseNumber(changes.current(i.scoringRow, c)) : { kind: 'blank' };
+  for (const c of columns)
+    out[c] = i.scoringRow ? parseNumber(changes.current(i.scoringRow, c)) : { kind: 'blank' };
   return out;
 }

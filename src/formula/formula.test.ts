@@ -28,7 +28,14 @@ describe('the FORMULA.md example', () => {
   it('extracts inputs in order of first appearance and outputs in order', () => {
     const c = compileScript(example);
     expect(c.inputs).toEqual(Object.keys(params));
-    expect(c.outputs).toEqual(['ticket_savings', 'churn_savings', 'total_cost', 'value', 'effort', 'overall']);
+    expect(c.outputs).toEqual([
+      'ticket_savings',
+      'churn_savings',
+      'total_cost',
+      'value',
+      'effort',
+      'overall',
+    ]);
     expect(c.warnings).toEqual([]);
   });
 
@@ -52,9 +59,18 @@ describe('the FORMULA.md example', () => {
 
 describe('the example messages of FORMULA.md', () => {
   it.each([
-    ['x = 1\ny = 2\nz = a * b * c + d *\nvalue = x', "line 3, column 20: expected a number, a name or '(' after '*'"],
-    ['a = 1\nchurn_savings = a\nb = churn_savings\nc = b\nchurn_savings = 2\nvalue = c', "line 5: 'churn_savings' is assigned twice (first on line 2)"],
-    ['a = 1\nb = a\nc = b\nd = total_cost\ne = d\ntotal_cost = 3\nvalue = e', "line 4: 'total_cost' is read before it is assigned on line 6"],
+    [
+      'x = 1\ny = 2\nz = a * b * c + d *\nvalue = x',
+      "line 3, column 20: expected a number, a name or '(' after '*'",
+    ],
+    [
+      'a = 1\nchurn_savings = a\nb = churn_savings\nc = b\nchurn_savings = 2\nvalue = c',
+      "line 5: 'churn_savings' is assigned twice (first on line 2)",
+    ],
+    [
+      'a = 1\nb = a\nc = b\nd = total_cost\ne = d\ntotal_cost = 3\nvalue = e',
+      "line 4: 'total_cost' is read before it is assigned on line 6",
+    ],
     ['a = 1\nvalue = sum(a, 2)', "line 2: unknown function 'sum' (functions: min, max, abs, "],
     ['x = 1', "the script never assigns 'value'"],
   ])('%j → %s', (text, message) => {

@@ -48,13 +48,22 @@ export function isFunctionName(name: string): boolean {
 /** Rounds half away from zero, as spreadsheets do (`round(2.5)` = 3, `round(-2.5)` = -3). */
 export function roundHalfAwayFromZero(x: number, digits: number): number {
   const d = Math.trunc(digits);
-  // Beyond 15 digits a double has nothing left to round; far below -300 everything rounds to 0.
+  // Beyond 15 digits a double has nothing left to round.
   if (d > 15) return x;
-  if (d < -300) return 0;
-  const factor = 10 ** d;
+  // Scale so the last digit kept is the units digit. Negative digits divide by 10^-d, exact up to
+  // 10^22, rather than multiply by 10^d, which is not: 1235 / 1e-5 is 123500000.00000001.
+  const power = 10 ** Math.abs(d);
+  // Every double is below 2e308, less than half of 10^309 (Infinity): all round to 0.
+  if (power === Number.POSITIVE_INFINITY) return 0;
+  const raw = d >= 0 ? Math.abs(x) * power : Math.abs(x) / power;
+  // From 2^52 up a double has no fraction left: x is already round, and scaling back could only
+  // lose precision or overflow (1e300 * 1e15 is Infinity).
+  if (raw >= 2 ** 52) return x;
   // The tiny nudge makes 1.005 round to 1.01 as a person expects, although 1.005 * 100 is
-  // 100.49999999999999 in binary floating point.
-  const scaled = Math.abs(x) * factor * (1 + Number.EPSILON);
-  const rounded = Math.round(scaled) / factor;
+  // 100.49999999999999 in binary floating point. It is one or two steps between doubles, so from
+  // 2^50 up, where those steps reach 0.25, it would push whole numbers up by one.
+  const scaled = raw < 2 ** 50 ? raw * (1 + Number.EPSILON) : raw;
+  const whole = Math.round(scaled);
+  const rounded = d >= 0 ? whole / power : whole * power;
   return x < 0 ? -rounded : rounded;
 }

@@ -25,6 +25,8 @@ const infix: Record<string, { left: number; right: number }> = {
   '**': { left: 9, right: 8 },
 };
 const PREFIX_POWER = 7;
+const EQUALS_IN_EXPRESSION =
+  "'=' inside an expression: assign once per line, at its start (to compare, use ==)";
 const isComparison = (op: string) => infix[op]?.left === 1;
 
 /** Thrown inside the parser to abandon one statement; never escapes `parseScript`. */
@@ -61,6 +63,7 @@ class Parser {
   private pos = 0;
   /** Open parentheses (grouping or call) around the current token; inside them newlines are spaces. */
   private openParens: Token[] = [];
+  /** Parentheses, calls, signs and exponents the current token is nested in (see `nested`). */
   private depth = 0;
   private statements: Assignment[] = [];
   /** The target of the statement being parsed, once its `name =` has been read. */
@@ -172,7 +175,7 @@ class Parser {
     const end = this.next();
     if (end.kind !== 'newline' && end.kind !== 'eof') {
       if (end.kind === 'op' && end.text === '=') {
-        this.fail(end, "'=' inside an expression: assign once per line, at its start (to compare, use ==)");
+        this.fail(end, EQUALS_IN_EXPRESSION);
       }
       if (end.kind === 'op' && end.text === ')') this.fail(end, "')' has no matching '('");
       if (end.kind === 'op' && end.text === ',') this.fail(end, "',' outside a function call");
@@ -191,12 +194,23 @@ class Parser {
     };
   }
 
-  /** Parses an expression whose operators bind tighter than `minPower`; `after` is the token before it. */
-  private expression(minPower: number, after: Token): Expr {
+  /**
+   * Parses an expression one nesting level deeper: inside '(' or a call, after a sign, as an
+   * exponent. Only these recurse without bound, so counting them keeps the stack safe, and they are
+   * what a person counts as nesting (a 50-deep `1 + (1 + (…))` is 50 levels, not 100).
+   */
+  private nested(minPower: number, after: Token): Expr {
     this.depth += 1;
     if (this.depth > MAX_NESTING) {
       this.fail(this.peek(), `the expression is nested more than ${MAX_NESTING} levels deep`);
     }
+    const expr = this.expression(minPower, after);
+    this.depth -= 1;
+    return expr;
+  }
+
+  /** Parses an expression whose operators bind tighter than `minPower`; `after` is the token before it. */
+  private expression(minPower: number, after: Token): Expr {
     let left = this.operand(after);
     // The chain node built by this loop, which further operators of the same level extend.
     let chainLevel = 0;
@@ -206,8 +220,9 @@ class Parser {
       const power = infix[t.text];
       if (!power || power.left < minPower) break;
       this.next();
-      const right = this.expression(power.right, t);
-      if (t.text === '^' || t.text === '**') {
+      const isPower = t.text === '^' || t.text === '**';
+      const right = isPower ? this.nested(power.right, t) : this.expression(power.right, t);
+      if (isPower) {
         left = { kind: 'power', base: left, exponent: right, span: spanFrom(left.span, right.span) };
         chainLevel = 0;
       } else if (isComparison(t.text)) {
@@ -239,7 +254,6 @@ class Parser {
         chainLevel = power.left;
       }
     }
-    this.depth -= 1;
     return left;
   }
 
@@ -252,18 +266,18 @@ class Parser {
       return { kind: 'name', name: t.text, span: t.span };
     }
     if (t.kind === 'op' && (t.text === '-' || t.text === '+')) {
-      const operand = this.expression(PREFIX_POWER, t);
+      const operand = this.nested(PREFIX_POWER, t);
       return { kind: 'unary', op: t.text, operand, span: spanFrom(t.span, operand.span) };
     }
     if (t.kind === 'op' && t.text === '(') {
       this.openParens.push(t);
-      const inner = this.expression(0, t);
+      const inner = this.nested(0, t);
       const close = this.closeParen(t, "')'");
       this.openParens.pop();
       return { ...inner, span: spanFrom(t.span, close.span) };
     }
     if (t.kind === 'op' && t.text === '=') {
-      this.fail(t, "'=' inside an expression: assign once per line, at its start (to compare, use ==)");
+      this.fail(t, EQUALS_IN_EXPRESSION);
     }
     const found = t.kind === 'newline' || t.kind === 'eof' ? '' : `, found '${t.text}'`;
     this.fail(t, `expected a number, a name or '(' after '${after.text}'${found}`);
@@ -276,7 +290,7 @@ class Parser {
     if (!(this.peek().kind === 'op' && this.peek().text === ')')) {
       let separator = open;
       for (;;) {
-        args.push(this.expression(0, separator));
+        args.push(this.nested(0, separator));
         const t = this.peek();
         if (t.kind === 'op' && t.text === ',') {
           separator = this.next();
@@ -302,6 +316,8 @@ class Parser {
     if (t.kind === 'newline' || t.kind === 'eof') {
       this.fail(open, `'(' is never closed (expected ')' by the end of the statement)`);
     }
+    // Spreadsheet users compare with '=', as in IF(A1=1, …): say so rather than "expected ')'".
+    if (t.kind === 'op' && t.text === '=') this.fail(t, EQUALS_IN_EXPRESSION);
     this.fail(t, `expected ${expected} after ${describe(this.previous())}, found ${describe(t)}`);
   }
 }

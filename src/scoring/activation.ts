@@ -34,7 +34,14 @@ export function activate(
   }
   const s = scores[framework];
   if (!s) {
-    return { framework, value: null, effort: null, overall: null, priority: null, warnings: [`${framework} was not scored`] };
+    return {
+      framework,
+      value: null,
+      effort: null,
+      overall: null,
+      priority: null,
+      warnings: [`${framework} was not scored`],
+    };
   }
   const priority = s.overall !== null && coefficient !== null ? roundScore(s.overall * coefficient) : null;
   return {
@@ -53,7 +60,10 @@ export function rankByPriority<T>(items: T[], priority: (item: T) => number | nu
   const ranks = new Map<T, number>();
   scored.forEach((item, index) => {
     const previous = scored[index - 1];
-    ranks.set(item, previous !== undefined && priority(previous) === priority(item) ? ranks.get(previous)! : index + 1);
+    ranks.set(
+      item,
+      previous !== undefined && priority(previous) === priority(item) ? ranks.get(previous)! : index + 1,
+    );
   });
   return ranks;
 }

@@ -3,8 +3,9 @@
  * reasons there is none out. No framework invents a default for a missing input, and none does
  * I/O; the flows feed them parsed cells and write what they return.
  */
-import type { Framework } from '../sheets/tabs.js';
+
 import type { Parsed } from '../shared/values.js';
+import type { Framework } from '../sheets/tabs.js';
 
 export interface FrameworkScore {
   framework: Framework;
@@ -56,6 +57,10 @@ export function collectInputs(
   return { values, warnings };
 }
 
-export function noScore(framework: Framework, warnings: string[], inputs: Record<string, number> = {}): FrameworkScore {
+export function noScore(
+  framework: Framework,
+  warnings: string[],
+  inputs: Record<string, number> = {},
+): FrameworkScore {
   return { framework, value: null, effort: null, overall: null, warnings, inputs };
 }

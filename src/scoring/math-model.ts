@@ -4,7 +4,13 @@
  * overall = the script's `overall` if assigned, else value / effort when effort > 0 (SHEETS.md).
  * Also gives every model of the initiative its formula_status and computed_value.
  */
-import { type CompiledScript, checkScript, EvaluationError, formatIssue, type ScriptCheck } from '../formula/index.js';
+import {
+  type CompiledScript,
+  checkScript,
+  EvaluationError,
+  formatIssue,
+  type ScriptCheck,
+} from '../formula/index.js';
 import type { Parsed } from '../shared/values.js';
 import { type FrameworkScore, noScore, roundScore } from './framework.js';
 
@@ -58,7 +64,8 @@ export function scoreMathModel(input: MathModelInput, formulas: FormulaCache): M
   for (const m of input.models) models.set(m.modelName, evaluateModel(m, input, formulas));
 
   const approved = input.models.filter((m) => m.approved);
-  if (input.models.length === 0) return { score: noScore('MATH_MODEL', ['No math model: add a MathModels row']), models };
+  if (input.models.length === 0)
+    return { score: noScore('MATH_MODEL', ['No math model: add a MathModels row']), models };
   if (approved.length === 0) return { score: noScore('MATH_MODEL', ['Formula not approved']), models };
   let primary = approved[0]!;
   if (approved.length > 1) {
@@ -123,11 +130,17 @@ function evaluateModel(m: MathModelRow, input: MathModelInput, formulas: Formula
   const missing: string[] = [];
   for (const name of compiled.inputs) {
     const p = input.param(name);
-    if (p.kind === 'ok') Object.defineProperty(params, name, { value: p.value, enumerable: true, writable: true });
+    if (p.kind === 'ok')
+      Object.defineProperty(params, name, { value: p.value, enumerable: true, writable: true });
     else missing.push(name);
   }
   if (missing.length > 0) {
-    return { status: `Missing approved params: ${missing.join(', ')}`, computedValue: null, compiled, inputs: params };
+    return {
+      status: `Missing approved params: ${missing.join(', ')}`,
+      computedValue: null,
+      compiled,
+      inputs: params,
+    };
   }
   try {
     const outputs = compiled.evaluate(params);

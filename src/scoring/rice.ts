@@ -1,6 +1,12 @@
 /** RICE: value = reach × impact × confidence, effort = effort, overall = value / effort (SHEETS.md). */
 import type { Parsed } from '../shared/values.js';
-import { collectInputs, type FrameworkScore, noScore, roundScore, type ScoringFramework } from './framework.js';
+import {
+  collectInputs,
+  type FrameworkScore,
+  noScore,
+  roundScore,
+  type ScoringFramework,
+} from './framework.js';
 
 export interface RiceInput {
   rice_reach: Parsed<number>;

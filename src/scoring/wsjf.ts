@@ -1,6 +1,12 @@
 /** WSJF: value = business value + time criticality + risk reduction, overall = value / job size (SHEETS.md). */
 import type { Parsed } from '../shared/values.js';
-import { collectInputs, type FrameworkScore, noScore, roundScore, type ScoringFramework } from './framework.js';
+import {
+  collectInputs,
+  type FrameworkScore,
+  noScore,
+  roundScore,
+  type ScoringFramework,
+} from './framework.js';
 
 export interface WsjfInput {
   wsjf_business_value: Parsed<number>;

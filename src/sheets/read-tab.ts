@@ -69,7 +69,15 @@ export function readTable(
   }
   if (errors.length > 0) return { errors };
   return {
-    table: { spec, name: data.name, columns, width: data.header.length, rows: data.rows, lastRow: data.lastRow, missing },
+    table: {
+      spec,
+      name: data.name,
+      columns,
+      width: data.header.length,
+      rows: data.rows,
+      lastRow: data.lastRow,
+      missing,
+    },
     errors,
   };
 }

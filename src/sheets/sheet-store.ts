@@ -96,7 +96,9 @@ export interface SheetStore {
    * right), and sets dropdowns and checkboxes on the columns named. Never deletes, renames or
    * reorders. Returns what it added, for the summary; running it twice adds nothing the second time.
    */
-  ensureTabs(tabs: NewTab[]): Promise<{ tabsAdded: string[]; headersAdded: { tab: string; header: string }[] }>;
+  ensureTabs(
+    tabs: NewTab[],
+  ): Promise<{ tabsAdded: string[]; headersAdded: { tab: string; header: string }[] }>;
 }
 
 /** The workbook changed after it was read (someone saved it): nothing was written. */

@@ -50,7 +50,11 @@ export class TabChanges {
   readonly appends: { values: Record<string, CellValue>; flow: string; rowNumber: number }[] = [];
   private readonly addedHeaders: string[] = [];
   private readonly byCell = new Map<string, AppliedCell>();
-  private readonly appended = new Map<number, { values: Record<string, CellValue>; flow: string; rowNumber: number }>();
+  private readonly changedColumns = new Map<number, string[]>();
+  private readonly appended = new Map<
+    number,
+    { values: Record<string, CellValue>; flow: string; rowNumber: number }
+  >();
 
   constructor(readonly table: Table) {}
 
@@ -80,9 +84,12 @@ export class TabChanges {
     const key = `${row.rowNumber}:${column}`;
     const before = cell(this.table, row, column);
     if (sameCell(this.typeOf(column), before, value)) {
-      this.byCell.delete(key);
-      const i = this.updates.findIndex((u) => u.row === row.rowNumber && u.column === column);
-      if (i >= 0) this.updates.splice(i, 1);
+      // Rare: an earlier flow changed the cell and a later one set it back.
+      const pending = this.byCell.get(key);
+      if (pending) {
+        this.byCell.delete(key);
+        this.updates.splice(this.updates.indexOf(pending), 1);
+      }
       return false;
     }
     const existing = this.byCell.get(key);
@@ -93,6 +100,7 @@ export class TabChanges {
       const applied = { row: row.rowNumber, column, before, value, flow };
       this.byCell.set(key, applied);
       this.updates.push(applied);
+      this.changedColumns.set(row.rowNumber, [...(this.changedColumns.get(row.rowNumber) ?? []), column]);
     }
     return true;
   }
@@ -104,6 +112,18 @@ export class TabChanges {
     this.appends.push(entry);
     this.appended.set(rowNumber, entry);
     return { rowNumber, cells: [] };
+  }
+
+  /** The pending change of one cell, if any. */
+  pending(row: TabRow, column: string): AppliedCell | undefined {
+    return this.byCell.get(`${row.rowNumber}:${column}`);
+  }
+
+  /** Whether any cell of the row other than `except` changes. */
+  rowChanges(row: TabRow, except: string): boolean {
+    return (this.changedColumns.get(row.rowNumber) ?? []).some(
+      (c) => c !== except && this.byCell.has(`${row.rowNumber}:${c}`),
+    );
   }
 
   isAppended(row: TabRow): boolean {

@@ -14,13 +14,20 @@ afterEach(async () => {
   await database.close();
 });
 
-const messages = (r: RunReport) => r.warnings.map((w) => `${w.tab} row ${w.row} ${w.key ?? ''}: ${w.message}`);
+const messages = (r: RunReport) =>
+  r.warnings.map((w) => `${w.tab} row ${w.row} ${w.key ?? ''}: ${w.message}`);
 const rice = { rice_reach: 1000, rice_impact: 2, rice_confidence: 0.5, rice_effort: 4 };
 
 /** A keyed initiative with a Scoring_Inputs row. */
 function initiative(key: string, framework: string, scoring: Record<string, unknown> = {}) {
   h.add('Backlog', { initiative_key: key, title: `Initiative ${key}`, active_scoring_framework: framework });
-  h.add('Scoring_Inputs', { initiative_key: key, title: `Initiative ${key}`, active_scoring_framework: framework, use_math_model: false, ...scoring } as never);
+  h.add('Scoring_Inputs', {
+    initiative_key: key,
+    title: `Initiative ${key}`,
+    active_scoring_framework: framework,
+    use_math_model: false,
+    ...scoring,
+  } as never);
 }
 
 describe('header problems stop the run and name the tab and column', () => {
@@ -47,7 +54,9 @@ describe('header problems stop the run and name the tab and column', () => {
 
   it('a missing tab', async () => {
     h.productOps.tabs.delete('Params');
-    await expect(h.run()).rejects.toThrow("productops.xlsx has no tab 'Params' (run 'productops init' to add it)");
+    await expect(h.run()).rejects.toThrow(
+      "productops.xlsx has no tab 'Params' (run 'productops init' to add it)",
+    );
   });
 
   it('a missing backend column is added to the header', async () => {
@@ -65,24 +74,48 @@ describe('header problems stop the run and name the tab and column', () => {
 describe('row problems are reported and lose nothing', () => {
   it('duplicate keys on the Backlog: neither row is scored, both are told', async () => {
     initiative('INIT-000001', 'RICE', rice);
-    h.add('Backlog', { initiative_key: 'INIT-000001', title: 'Pasted twice', active_scoring_framework: 'RICE' });
+    h.add('Backlog', {
+      initiative_key: 'INIT-000001',
+      title: 'Pasted twice',
+      active_scoring_framework: 'RICE',
+    });
     const r = await h.run();
     const rows = h.rows('Backlog');
     expect(rows.map((x) => x.rank)).toEqual([null, null]);
-    expect(rows[1]!.score_warnings).toBe("initiative_key 'INIT-000001' is on rows 2, 3: keep it on one row and clear it on the others (a blank key gets a new one)");
+    expect(rows[1]!.score_warnings).toBe(
+      "initiative_key 'INIT-000001' is on rows 2, 3: keep it on one row and clear it on the others (a blank key gets a new one)",
+    );
     expect(rows[1]!.title).toBe('Pasted twice');
     expect(messages(r).filter((m) => m.includes('is on rows 2, 3'))).toHaveLength(2);
   });
 
   it('keys in ProductOps that are not on the Backlog', async () => {
     h.add('Scoring_Inputs', { initiative_key: 'INIT-000099', title: 'Ghost' });
-    h.add('MathModels', { initiative_key: 'INIT-000098', formula_text_final: 'value = 1', formula_text_approved: true });
+    h.add('MathModels', {
+      initiative_key: 'INIT-000098',
+      formula_text_final: 'value = 1',
+      formula_text_approved: true,
+    });
     h.add('Params', { initiative_key: 'INIT-000097', param_name: 'x', value: 1, approved: true });
     const r = await h.run();
     const m = messages(r);
-    expect(m).toContain("Scoring_Inputs row 2 INIT-000099: initiative_key 'INIT-000099' is not on the Central Backlog; this row is not scored");
-    expect(m.some((x) => x.startsWith("MathModels row 2 INIT-000098: initiative_key 'INIT-000098' is not on the Central Backlog"))).toBe(true);
-    expect(m.some((x) => x.startsWith("Params row 2 INIT-000097/MATH_MODEL/x: initiative_key 'INIT-000097' is not on the Central Backlog"))).toBe(true);
+    expect(m).toContain(
+      "Scoring_Inputs row 2 INIT-000099: initiative_key 'INIT-000099' is not on the Central Backlog; this row is not scored",
+    );
+    expect(
+      m.some((x) =>
+        x.startsWith(
+          "MathModels row 2 INIT-000098: initiative_key 'INIT-000098' is not on the Central Backlog",
+        ),
+      ),
+    ).toBe(true);
+    expect(
+      m.some((x) =>
+        x.startsWith(
+          "Params row 2 INIT-000097/MATH_MODEL/x: initiative_key 'INIT-000097' is not on the Central Backlog",
+        ),
+      ),
+    ).toBe(true);
     expect(h.rows('Scoring_Inputs')[0]!.title).toBe('Ghost');
   });
 
@@ -102,10 +135,17 @@ describe('row problems are reported and lose nothing', () => {
 
   it("80 as a RICE confidence is a bad value; '80%', '£1,200' and '4%' are numbers", async () => {
     initiative('INIT-000001', 'RICE', { ...rice, rice_confidence: 80 });
-    initiative('INIT-000002', 'RICE', { rice_reach: '£1,200', rice_impact: '4%', rice_confidence: '80%', rice_effort: 2 });
+    initiative('INIT-000002', 'RICE', {
+      rice_reach: '£1,200',
+      rice_impact: '4%',
+      rice_confidence: '80%',
+      rice_effort: 2,
+    });
     await h.run();
     const [a, b] = h.rows('Scoring_Inputs');
-    expect(a!.input_warnings).toBe('rice_confidence: 80 is not a fraction between 0 and 1 (write 80% or 0.8)');
+    expect(a!.input_warnings).toBe(
+      'rice_confidence: 80 is not a fraction between 0 and 1 (write 80% or 0.8)',
+    );
     expect(a!.rice_value_score).toBeNull();
     expect(b!.rice_value_score).toBeCloseTo(1200 * 0.04 * 0.8, 9);
     expect(b!.rice_overall_score).toBeCloseTo((1200 * 0.04 * 0.8) / 2, 9);
@@ -122,7 +162,12 @@ describe('row problems are reported and lose nothing', () => {
   });
 
   it('WSJF job size 0 and a missing input', async () => {
-    initiative('INIT-000001', 'WSJF', { wsjf_business_value: 5, wsjf_time_criticality: 3, wsjf_risk_reduction: 1, wsjf_job_size: 0 });
+    initiative('INIT-000001', 'WSJF', {
+      wsjf_business_value: 5,
+      wsjf_time_criticality: 3,
+      wsjf_risk_reduction: 1,
+      wsjf_job_size: 0,
+    });
     initiative('INIT-000002', 'WSJF', { wsjf_business_value: 5, wsjf_time_criticality: 3, wsjf_job_size: 2 });
     await h.run();
     const [a, b] = h.rows('Scoring_Inputs');
@@ -135,7 +180,9 @@ describe('row problems are reported and lose nothing', () => {
     initiative('INIT-000002', 'rice', rice);
     const r = await h.run();
     const [a, b] = h.rows('Backlog');
-    expect(a!.score_warnings).toBe("active_scoring_framework: unknown framework 'ICE' (use RICE, WSJF or MATH_MODEL)");
+    expect(a!.score_warnings).toBe(
+      "active_scoring_framework: unknown framework 'ICE' (use RICE, WSJF or MATH_MODEL)",
+    );
     expect(a!.active_scoring_framework).toBe('ICE');
     expect(b!.rank).toBe(1);
     expect(b!.active_scoring_framework).toBe('rice');
@@ -146,26 +193,57 @@ describe('row problems are reported and lose nothing', () => {
     h.add('Backlog', { problem_statement: 'Customers cannot find the export button' });
     const r = await h.run();
     expect(h.rows('Backlog')[0]!.initiative_key).toBeNull();
-    expect(messages(r)).toContain('Backlog row 2 : This row has no title, so it is ignored: give it a title to score it');
+    expect(messages(r)).toContain(
+      'Backlog row 2 : This row has no title, so it is ignored: give it a title to score it',
+    );
   });
 });
 
 describe('math model problems', () => {
   function mathInitiative(key: string) {
-    h.add('Backlog', { initiative_key: key, title: key, active_scoring_framework: 'MATH_MODEL', use_math_model: true, effort_engineering_days: 5 });
-    h.add('Scoring_Inputs', { initiative_key: key, title: key, active_scoring_framework: 'MATH_MODEL', use_math_model: true });
+    h.add('Backlog', {
+      initiative_key: key,
+      title: key,
+      active_scoring_framework: 'MATH_MODEL',
+      use_math_model: true,
+      effort_engineering_days: 5,
+    });
+    h.add('Scoring_Inputs', {
+      initiative_key: key,
+      title: key,
+      active_scoring_framework: 'MATH_MODEL',
+      use_math_model: true,
+    });
   }
   const param = (key: string, name: string, value: unknown, approved = true) =>
-    h.add('Params', { initiative_key: key, framework: 'MATH_MODEL', param_name: name, value: value as never, approved });
+    h.add('Params', {
+      initiative_key: key,
+      framework: 'MATH_MODEL',
+      param_name: name,
+      value: value as never,
+      approved,
+    });
 
   it('two approved models without a primary', async () => {
     mathInitiative('INIT-000001');
-    h.add('MathModels', { initiative_key: 'INIT-000001', model_name: 'a', formula_text_final: 'value = 1', formula_text_approved: true });
-    h.add('MathModels', { initiative_key: 'INIT-000001', model_name: 'b', formula_text_final: 'value = 2', formula_text_approved: true });
+    h.add('MathModels', {
+      initiative_key: 'INIT-000001',
+      model_name: 'a',
+      formula_text_final: 'value = 1',
+      formula_text_approved: true,
+    });
+    h.add('MathModels', {
+      initiative_key: 'INIT-000001',
+      model_name: 'b',
+      formula_text_final: 'value = 2',
+      formula_text_approved: true,
+    });
     await h.run();
     const s = h.rows('Scoring_Inputs')[0]!;
     expect(s.math_value_score).toBeNull();
-    expect(s.math_warnings).toBe('2 approved models and none is marked is_primary: tick is_primary on exactly one');
+    expect(s.math_warnings).toBe(
+      '2 approved models and none is marked is_primary: tick is_primary on exactly one',
+    );
     expect(h.rows('MathModels').map((m) => m.computed_value)).toEqual([1, 2]);
     h.edit('MathModels', 3, 'is_primary', true);
     await h.run();
@@ -182,15 +260,27 @@ describe('math model problems', () => {
 
   it('a syntax error names the line and column; nothing is seeded', async () => {
     mathInitiative('INIT-000001');
-    h.add('MathModels', { initiative_key: 'INIT-000001', model_name: 'a', formula_text_final: 'x = 2\nvalue = sessions * * aov', formula_text_approved: true });
+    h.add('MathModels', {
+      initiative_key: 'INIT-000001',
+      model_name: 'a',
+      formula_text_final: 'x = 2\nvalue = sessions * * aov',
+      formula_text_approved: true,
+    });
     await h.run();
-    expect(h.rows('MathModels')[0]!.formula_status).toBe("line 2, column 20: expected a number, a name or '(' after '*', found '*'");
+    expect(h.rows('MathModels')[0]!.formula_status).toBe(
+      "line 2, column 20: expected a number, a name or '(' after '*', found '*'",
+    );
     expect(h.rows('Params')).toEqual([]);
   });
 
   it('a missing and an unapproved param', async () => {
     mathInitiative('INIT-000001');
-    h.add('MathModels', { initiative_key: 'INIT-000001', model_name: 'a', formula_text_final: 'value = a * b * c', formula_text_approved: true });
+    h.add('MathModels', {
+      initiative_key: 'INIT-000001',
+      model_name: 'a',
+      formula_text_final: 'value = a * b * c',
+      formula_text_approved: true,
+    });
     param('INIT-000001', 'a', 2);
     param('INIT-000001', 'b', 3, false);
     await h.run();
@@ -202,20 +292,35 @@ describe('math model problems', () => {
 
   it('a bad param value, and duplicate param rows', async () => {
     mathInitiative('INIT-000001');
-    h.add('MathModels', { initiative_key: 'INIT-000001', model_name: 'a', formula_text_final: 'value = a * b', formula_text_approved: true });
+    h.add('MathModels', {
+      initiative_key: 'INIT-000001',
+      model_name: 'a',
+      formula_text_final: 'value = a * b',
+      formula_text_approved: true,
+    });
     param('INIT-000001', 'a', 'abc');
     param('INIT-000001', 'b', 1);
     param('INIT-000001', 'b', 2);
     const r = await h.run();
     expect(h.find('Params', { param_name: 'a' }).param_status).toBe("Bad value: 'abc' is not a number");
-    expect(h.rows('Params').filter((p) => p.param_name === 'b').map((p) => p.param_status)).toEqual(['Duplicate of rows 4', 'Duplicate of rows 3']);
+    expect(
+      h
+        .rows('Params')
+        .filter((p) => p.param_name === 'b')
+        .map((p) => p.param_status),
+    ).toEqual(['Duplicate of rows 4', 'Duplicate of rows 3']);
     expect(h.rows('Scoring_Inputs')[0]!.math_warnings).toBe('Missing approved params: a, b');
     expect(messages(r)).toContain("Params row 2 INIT-000001/MATH_MODEL/a: Bad value: 'abc' is not a number");
   });
 
   it('division by zero at evaluation names the line and the input; the stale score is cleared', async () => {
     mathInitiative('INIT-000001');
-    h.add('MathModels', { initiative_key: 'INIT-000001', model_name: 'a', formula_text_final: 'value = gain / users', formula_text_approved: true });
+    h.add('MathModels', {
+      initiative_key: 'INIT-000001',
+      model_name: 'a',
+      formula_text_final: 'value = gain / users',
+      formula_text_approved: true,
+    });
     param('INIT-000001', 'gain', 10);
     param('INIT-000001', 'users', 5);
     await h.run();
@@ -235,7 +340,9 @@ describe('ownership, idempotence and memory', () => {
     h.edit('Backlog', 2, 'rank', 7);
     const r = await h.run();
     expect(h.rows('Backlog')[0]!.rank).toBe(1);
-    expect(messages(r)).toContain("Backlog row 2 INIT-000001: 'rank' is computed by productops; the value typed there (7) was replaced");
+    expect(messages(r)).toContain(
+      "Backlog row 2 INIT-000001: 'rank' is computed by productops; the value typed there (7) was replaced",
+    );
   });
 
   it('rows inserted or sorted between runs keep their scores by key', async () => {
@@ -267,13 +374,26 @@ describe('ownership, idempotence and memory', () => {
     h.edit('MathModels', 2, 'formula_text_final', 'value = a');
     h.edit('MathModels', 2, 'formula_text_approved', true);
     await h.run();
-    const before = JSON.stringify([h.rows('Backlog'), h.rows('Scoring_Inputs'), h.rows('MathModels'), h.rows('Params')]);
+    const before = JSON.stringify([
+      h.rows('Backlog'),
+      h.rows('Scoring_Inputs'),
+      h.rows('MathModels'),
+      h.rows('Params'),
+    ]);
     const fresh = await FlowHarness.create(await createDatabase('sqlite::memory:'));
     for (const tab of ['Backlog'] as const) fresh.backlog.setTab(tab, h.backlog.grid(tab));
-    for (const tab of ['Scoring_Inputs', 'MathModels', 'Params'] as const) fresh.productOps.setTab(tab, h.productOps.grid(tab));
+    for (const tab of ['Scoring_Inputs', 'MathModels', 'Params'] as const)
+      fresh.productOps.setTab(tab, h.productOps.grid(tab));
     fresh.clock = new Date('2027-01-01T00:00:00Z');
     expect(cellsWritten(await fresh.run())).toBe(0);
-    expect(JSON.stringify([fresh.rows('Backlog'), fresh.rows('Scoring_Inputs'), fresh.rows('MathModels'), fresh.rows('Params')])).toBe(before);
+    expect(
+      JSON.stringify([
+        fresh.rows('Backlog'),
+        fresh.rows('Scoring_Inputs'),
+        fresh.rows('MathModels'),
+        fresh.rows('Params'),
+      ]),
+    ).toBe(before);
     // And the key sequence continues above the keys it saw.
     fresh.add('Backlog', { title: 'Third' });
     await fresh.run();
@@ -293,7 +413,13 @@ describe('ownership, idempotence and memory', () => {
 
 describe('shared fields', () => {
   it('an edit on Scoring_Inputs is applied and mirrored to the Backlog', async () => {
-    initiative('INIT-000001', 'RICE', { ...rice, wsjf_business_value: 1, wsjf_time_criticality: 1, wsjf_risk_reduction: 1, wsjf_job_size: 1 });
+    initiative('INIT-000001', 'RICE', {
+      ...rice,
+      wsjf_business_value: 1,
+      wsjf_time_criticality: 1,
+      wsjf_risk_reduction: 1,
+      wsjf_job_size: 1,
+    });
     await h.run();
     h.edit('Scoring_Inputs', 2, 'active_scoring_framework', 'wsjf');
     await h.run();

@@ -14,22 +14,36 @@ afterEach(async () => {
 
 describe("the seed's journey", () => {
   it('turn on, define, approve, fill params, score', async () => {
-    h.add('Backlog', { title: 'Checkout redesign', active_scoring_framework: 'MATH_MODEL', use_math_model: true, effort_engineering_days: 20 });
+    h.add('Backlog', {
+      title: 'Checkout redesign',
+      active_scoring_framework: 'MATH_MODEL',
+      use_math_model: true,
+      effort_engineering_days: 20,
+    });
     await h.run();
-    const key = h.rows('Backlog')[0]!.initiative_key;
+    const key = h.rows('Backlog')[0]!.initiative_key as string;
     expect(key).toBe('INIT-000001');
     const model = h.find('MathModels', { initiative_key: key });
     expect(model.model_name).toBe('INIT-000001_MATH_MODEL_V1');
     expect(model.formula_status).toBe('Not approved');
     expect(h.find('Scoring_Inputs', { initiative_key: key }).active_scoring_framework).toBe('MATH_MODEL');
 
-    h.edit('MathModels', model._row, 'formula_text_final', 'value = uplift * sessions * aov\noverall = value / effort_days\neffort = effort_days');
+    h.edit(
+      'MathModels',
+      model._row,
+      'formula_text_final',
+      'value = uplift * sessions * aov\noverall = value / effort_days\neffort = effort_days',
+    );
     h.edit('MathModels', model._row, 'formula_text_approved', true);
     await h.run();
     const params = h.rows('Params');
     expect(params.map((p) => p.param_name)).toEqual(['uplift', 'sessions', 'aov', 'effort_days']);
-    expect(params.every((p) => p.approved === false && p.is_auto_seeded === true && p.source === 'heuristic')).toBe(true);
-    expect(h.find('MathModels', { initiative_key: key }).formula_status).toBe('Missing approved params: uplift, sessions, aov, effort_days');
+    expect(
+      params.every((p) => p.approved === false && p.is_auto_seeded === true && p.source === 'heuristic'),
+    ).toBe(true);
+    expect(h.find('MathModels', { initiative_key: key }).formula_status).toBe(
+      'Missing approved params: uplift, sessions, aov, effort_days',
+    );
     expect(h.find('MathModels', { initiative_key: key }).version).toBe(1);
 
     const values: Record<string, number> = { uplift: 0.02, sessions: 100_000, aov: 50, effort_days: 10 };

@@ -91,7 +91,13 @@ export class FlowHarness {
     const now = this.clock;
     this.clock = new Date(this.clock.getTime() + 60_000);
     return runFlows(
-      { config: this.config, backlog: this.backlog, productOps: this.productOps, database: this.database, now: () => now },
+      {
+        config: this.config,
+        backlog: this.backlog,
+        productOps: this.productOps,
+        database: this.database,
+        now: () => now,
+      },
       { command: 'test', include: new Set(include), dryRun },
     );
   }

@@ -34,7 +34,10 @@ export class MemorySheetStore implements SheetStore {
   }
 
   setTab(tab: string, rows: CellValue[][]): void {
-    this.tabs.set(tab, rows.map((r) => [...r]));
+    this.tabs.set(
+      tab,
+      rows.map((r) => [...r]),
+    );
     this.version += 1;
   }
 
@@ -67,7 +70,11 @@ export class MemorySheetStore implements SheetStore {
         continue;
       }
       const header = [...(g[0] ?? [])];
-      while (header.length > 0 && (header.at(-1) === null || header.at(-1) === undefined || header.at(-1) === '')) header.pop();
+      while (
+        header.length > 0 &&
+        (header.at(-1) === null || header.at(-1) === undefined || header.at(-1) === '')
+      )
+        header.pop();
       const rows = g
         .slice(1)
         .map((cells, i) => ({ rowNumber: i + 2, cells: cells.map((c) => (c === undefined ? null : c)) }))
@@ -79,7 +86,8 @@ export class MemorySheetStore implements SheetStore {
   }
 
   async write(changes: TabWrite[]): Promise<WriteResult> {
-    if (this.readVersion !== this.version) throw new WorkbookChangedError(`${this.label} changed after it was read`);
+    if (this.readVersion !== this.version)
+      throw new WorkbookChangedError(`${this.label} changed after it was read`);
     let cellsWritten = 0;
     let rowsAppended = 0;
     for (const change of changes) {

@@ -35,7 +35,11 @@ async function writeWorkbook(store: SheetStore, tabs: { spec: TabSpec; data: Dem
   );
 }
 
-export async function demoCommand(dir: string | undefined, options: GlobalOptions, io: CliIo): Promise<number> {
+export async function demoCommand(
+  dir: string | undefined,
+  options: GlobalOptions,
+  io: CliIo,
+): Promise<number> {
   const folder = resolve(io.cwd, dir ?? 'productops-demo');
   const configFile = join(folder, DEFAULT_CONFIG_FILE);
   const fresh = !existsSync(configFile);
@@ -53,12 +57,21 @@ export async function demoCommand(dir: string | undefined, options: GlobalOption
     ]);
   }
   if (!options.json && !options.quiet) {
-    io.stderr(`${fresh ? 'Wrote a demo config and two workbooks to' : 'Using the demo already in'} ${folder}\n`);
+    io.stderr(
+      `${fresh ? 'Wrote a demo config and two workbooks to' : 'Using the demo already in'} ${folder}\n`,
+    );
   }
-  const { code, report } = await runCommand('demo', ALL_FLOWS, { ...options, config: configFile }, { ...io, cwd: folder });
+  const { code, report } = await runCommand(
+    'demo',
+    ALL_FLOWS,
+    { ...options, config: configFile },
+    { ...io, cwd: folder },
+  );
   if (!options.json) {
     io.stdout(`\nRanked backlog (${folder}/workbooks/central-backlog.xlsx):\n${rankingTable(report, 100)}\n`);
-    io.stdout(`\nOpen the workbooks, change a value or approve a formula, then run 'npx productops run --config ${configFile}'.\n`);
+    io.stdout(
+      `\nOpen the workbooks, change a value or approve a formula, then run 'npx productops run --config ${configFile}'.\n`,
+    );
   }
   return code === EXIT.ok || code === EXIT.warnings ? code : EXIT.failed;
 }

@@ -17,7 +17,10 @@ export async function runCommand(
   const ws = await openWorkspace(options, io);
   try {
     const notes: string[] = [];
-    if ((include.includes('models suggest') || include.includes('params seed')) && !ws.config.llm.configured) {
+    if (
+      (include.includes('models suggest') || include.includes('params seed')) &&
+      !ws.config.llm.configured
+    ) {
       notes.push(LLM_OFF_NOTE);
     }
     const report = await runFlows(

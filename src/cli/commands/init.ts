@@ -3,7 +3,14 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { DEFAULT_CONFIG_FILE, defaultConfigFile } from '../../config/config.js';
 import type { NewTab } from '../../sheets/sheet-store.js';
-import { backlogTab, FRAMEWORKS, mathModelsTab, paramsTab, scoringTab, type TabSpec } from '../../sheets/tabs.js';
+import {
+  backlogTab,
+  FRAMEWORKS,
+  mathModelsTab,
+  paramsTab,
+  scoringTab,
+  type TabSpec,
+} from '../../sheets/tabs.js';
 import { type CliIo, EXIT, type GlobalOptions } from '../io.js';
 import { openWorkspace } from './workspace.js';
 
@@ -52,19 +59,24 @@ export async function initCommand(options: GlobalOptions, io: CliIo): Promise<nu
       if (options.dryRun) {
         const exists = await store.exists();
         const data = exists ? await store.read(tabs.map((t) => t.name)) : new Map();
-        for (const t of tabs) if (!data.get(t.name)) lines.push(`would add tab '${t.name}' to ${store.label}`);
+        for (const t of tabs)
+          if (!data.get(t.name)) lines.push(`would add tab '${t.name}' to ${store.label}`);
         continue;
       }
       const result = await store.ensureTabs(tabs);
       for (const t of result.tabsAdded) lines.push(`added tab '${t}' to ${store.label}`);
-      for (const h of result.headersAdded) lines.push(`added column '${h.header}' to tab '${h.tab}' of ${store.label}`);
+      for (const h of result.headersAdded)
+        lines.push(`added column '${h.header}' to tab '${h.tab}' of ${store.label}`);
       added.push({ workbook: store.label, ...result });
     }
   } finally {
     await ws.close();
   }
   if (lines.length === 0) lines.push('Everything is in place: nothing to add.');
-  if (options.json) io.stdout(`${JSON.stringify({ ok: true, dryRun: options.dryRun, changes: added, messages: lines }, null, 2)}\n`);
+  if (options.json)
+    io.stdout(
+      `${JSON.stringify({ ok: true, dryRun: options.dryRun, changes: added, messages: lines }, null, 2)}\n`,
+    );
   else if (!options.quiet) io.stderr(`${lines.join('\n')}\n`);
   return EXIT.ok;
 }

@@ -13,10 +13,18 @@ export async function statusCommand(options: GlobalOptions, io: CliIo): Promise<
     {
       role: 'ProductOps',
       location: config.productOps,
-      tabs: [config.productOps.tabs.scoring, config.productOps.tabs.mathModels, config.productOps.tabs.params],
+      tabs: [
+        config.productOps.tabs.scoring,
+        config.productOps.tabs.mathModels,
+        config.productOps.tabs.params,
+      ],
     },
   ];
-  const result: Record<string, unknown> = { ok: true, config: config.file ?? null, workbooks: [] as unknown[] };
+  const result: Record<string, unknown> = {
+    ok: true,
+    config: config.file ?? null,
+    workbooks: [] as unknown[],
+  };
   const lines = [`config: ${config.file ?? '(none: defaults)'}`];
   for (const w of workbooks) {
     const store = createSheetStore(w.location);
@@ -28,7 +36,8 @@ export async function statusCommand(options: GlobalOptions, io: CliIo): Promise<
     }
     (result.workbooks as unknown[]).push({ role: w.role, label: store.label, exists, rows: tabs });
     lines.push(`${w.role}: ${store.label}${exists ? '' : ' (missing: run productops init)'}`);
-    for (const [t, n] of Object.entries(tabs)) lines.push(`  ${t}: ${n === null ? 'missing tab' : `${n} rows`}`);
+    for (const [t, n] of Object.entries(tabs))
+      lines.push(`  ${t}: ${n === null ? 'missing tab' : `${n} rows`}`);
   }
   const url = config.database.url;
   const dbInfo: Record<string, unknown> = { url: redactDatabaseUrl(url) };
@@ -39,8 +48,14 @@ export async function statusCommand(options: GlobalOptions, io: CliIo): Promise<
   } else {
     const database = await createDatabase(url, { baseDir: config.baseDir });
     try {
-      const initiatives = await database.db.selectFrom('initiatives').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
-      const runs = await database.db.selectFrom('runs').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
+      const initiatives = await database.db
+        .selectFrom('initiatives')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirst();
+      const runs = await database.db
+        .selectFrom('runs')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirst();
       dbInfo.initiatives = Number(initiatives?.n ?? 0);
       dbInfo.runs = Number(runs?.n ?? 0);
       lines.push(`database: ${database.displayUrl} (${dbInfo.initiatives} initiatives, ${dbInfo.runs} runs)`);

@@ -24,13 +24,17 @@ export async function openWorkspace(options: GlobalOptions, io: CliIo): Promise<
   const backlog = createSheetStore(config.backlog);
   // One store per workbook: when both point at the same file they share it.
   const productOps =
-    config.productOps.kind === 'xlsx' && config.backlog.kind === 'xlsx' && config.productOps.path === config.backlog.path
+    config.productOps.kind === 'xlsx' &&
+    config.backlog.kind === 'xlsx' &&
+    config.productOps.path === config.backlog.path
       ? backlog
       : createSheetStore(config.productOps);
   // A dry run writes nothing, not even a new database file: without one it starts from no memory.
   const url = config.database.url;
-  const missingSqlite = url.startsWith('sqlite:') && url !== 'sqlite::memory:' && !existsSync(url.slice('sqlite:'.length));
-  const database = options.dryRun && missingSqlite ? null : await createDatabase(url, { baseDir: config.baseDir });
+  const missingSqlite =
+    url.startsWith('sqlite:') && url !== 'sqlite::memory:' && !existsSync(url.slice('sqlite:'.length));
+  const database =
+    options.dryRun && missingSqlite ? null : await createDatabase(url, { baseDir: config.baseDir });
   return {
     config,
     backlog,

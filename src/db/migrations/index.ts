@@ -1,0 +1,44 @@
+/**
+ * The schema's history, as a static list imported in code rather than read from a folder, so it
+ * works the same from `tsx` sources and from compiled `dist/`. Kysely's Migrator runs the
+ * pending ones in name order and records each in `kysely_migration`: running it again is a no-op,
+ * and concurrent runs are serialised (an advisory lock on PostgreSQL; an IMMEDIATE transaction on
+ * SQLite, see dialects/sqlite.ts).
+ *
+ * To change the schema, add `000N-what.ts` and list it below; never edit or rename a released one.
+ */
+import { type Kysely, type MigrationResultSet, Migrator } from 'kysely';
+import type { DialectColumns } from '../dialect.js';
+import { initialMigration } from './0001-initial.js';
+
+/** A migration that may define columns differently per engine (ids, doubles). */
+export interface SchemaMigration {
+  up(db: Kysely<unknown>, columns: DialectColumns): Promise<void>;
+}
+
+const migrations: Readonly<Record<string, SchemaMigration>> = {
+  '0001-initial': initialMigration,
+};
+
+/** The migrations' names, in the order they run. */
+export const migrationNames: readonly string[] = Object.keys(migrations).sort();
+
+/**
+ * Brings the schema up to date. Never throws: the result has a status per migration and, when one
+ * failed, the error (on PostgreSQL the failed batch is rolled back; on SQLite too, see above).
+ */
+export function migrateToLatest<DB>(db: Kysely<DB>, columns: DialectColumns): Promise<MigrationResultSet> {
+  const migrator = new Migrator({
+    db,
+    provider: {
+      getMigrations: async () =>
+        Object.fromEntries(
+          Object.entries(migrations).map(([name, migration]) => [
+            name,
+            { up: (migrationDb: Kysely<unknown>) => migration.up(migrationDb, columns) },
+          ]),
+        ),
+    },
+  });
+  return migrator.migrateToLatest();
+}

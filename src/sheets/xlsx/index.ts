@@ -1,0 +1,1 @@
+export { XlsxSheetStore } from './xlsx-sheet-store.js';
