@@ -132,7 +132,7 @@ interface Measured {
 function runOnce(dir: string): Measured {
   const child = spawnSync(
     process.execPath,
-    ['--import', 'tsx', join(import.meta.dirname, 'pipeline-run.ts'), join(dir, 'productops.config.json')],
+    [join(import.meta.dirname, 'pipeline-run.mjs'), join(dir, 'productops.config.json')],
     { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
   );
   if (child.status !== 0 && child.status !== 3) throw new Error(`run failed: ${child.stderr}`);
@@ -149,6 +149,7 @@ try {
   console.log(
     `generated ${COUNT} initiatives, ${COUNT} models, ${params} params in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
   );
+  if (process.env.BENCH_GENERATE_ONLY) process.exit(0);
   const first = runOnce(dir);
   const second = runOnce(dir);
   const row = (name: string, m: Measured, target: number) =>

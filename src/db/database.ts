@@ -7,7 +7,7 @@
 import { Kysely, type MigrationResultSet, sql } from 'kysely';
 import { DatabaseError } from '../shared/errors.js';
 import { redactDatabaseUrl, scrubDatabasePasswords } from './database-url.js';
-import { type DatabaseKind, InvalidDatabaseUrlError } from './dialect.js';
+import { type DatabaseKind, InvalidDatabaseUrlError, type OpenedDialect } from './dialect.js';
 import { findDialect } from './dialects/index.js';
 import { migrateToLatest } from './migrations/index.js';
 import type { Schema } from './schema.js';
@@ -56,7 +56,7 @@ export async function createDatabase(url: string, options: CreateDatabaseOptions
     );
   }
 
-  let opened: ReturnType<typeof dialect.createKyselyDialect>;
+  let opened: OpenedDialect;
   try {
     opened = dialect.createKyselyDialect(url, {
       baseDir: options.baseDir ?? process.cwd(),

@@ -16,7 +16,9 @@
  * each with its own empty database, created before the block and deleted after it, so test files
  * can run in parallel. The tests of one block share that database: give rows distinct keys, or put
  * `forEachDatabase` inside each `describe` that needs a clean one. Every `open()` is a new
- * connection to the same database, as a second process would have.
+ * connection to the same database, as a second process would have. On SQLite, do not leave a
+ * transaction open on one while using another: better-sqlite3 is synchronous, so the second
+ * blocks the whole process for the busy timeout (10 s) and then fails with SQLITE_BUSY.
  *
  * - SQLite: a file in a new folder under `os.tmpdir()`.
  * - PostgreSQL: `CREATE DATABASE productops_test_<random>` on the server named by

@@ -11,6 +11,10 @@
  * - Migrations run in one transaction. Kysely's SQLite adapter takes no migration lock (it
  *   assumes one connection), but SQLite DDL is transactional, so that IMMEDIATE transaction is
  *   the cross-process lock: a second process waits, then sees the migrations done.
+ *
+ * better-sqlite3 is synchronous: a connection waiting for the lock blocks its whole process. Two
+ * Database objects on one file in one process are fine as long as neither holds a transaction
+ * open while the other writes; the normal case is one per process.
  */
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
