@@ -104,3 +104,20 @@ export class FlowHarness {
 }
 
 export const cellsWritten = (r: RunReport) => r.steps.reduce((n, s) => n + s.cellsWritten, 0);
+
+/** Empties every table: a database as the first run finds it. */
+export async function resetDatabase(database: Database): Promise<void> {
+  for (const table of [
+    'initiatives',
+    'framework_scores',
+    'math_models',
+    'params',
+    'score_history',
+    'row_state',
+    'sequences',
+    'runs',
+    'llm_calls',
+  ] as const) {
+    await database.db.deleteFrom(table).execute();
+  }
+}
