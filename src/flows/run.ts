@@ -8,6 +8,7 @@ import type { Config } from '../config/config.js';
 import type { Database } from '../db/database.js';
 import { FormulaCache } from '../scoring/math-model.js';
 import { ProductOpsError, WorkbookError } from '../shared/errors.js';
+import { type Logger, silentLogger } from '../shared/logging.js';
 import { readTable, type Table } from '../sheets/read-tab.js';
 import { type SheetStore, type TabWrite, WorkbookChangedError } from '../sheets/sheet-store.js';
 import {
@@ -43,6 +44,8 @@ export interface RunDeps {
   /** null on a dry run without a database: the run then starts from an empty memory. */
   database: Database | null;
   now?: () => Date;
+  /** Progress and diagnostics; silent when not given. */
+  logger?: Logger;
   /** Optional LLM step, run between reading and writing (issue: LLM co-pilot). */
   suggest?: (ctx: RunContext) => Promise<Map<string, Map<string, ParamMetadata>>>;
 }
@@ -82,6 +85,7 @@ export async function runFlows(deps: RunDeps, options: RunOptions): Promise<RunR
       return await runOnce(deps, options);
     } catch (e) {
       if (!(e instanceof WorkbookChangedError)) throw e;
+      (deps.logger ?? silentLogger).warn(`${e.message}; reading again (attempt ${attempt + 1} of ${MAX_ATTEMPTS})`);
       if (attempt >= MAX_ATTEMPTS) {
         throw new WorkbookError(
           `${e.message}. The workbook kept changing while productops was writing (${MAX_ATTEMPTS} attempts); nothing of yours was overwritten. Save and close it, then run again.`,
@@ -124,7 +128,10 @@ async function readAll(deps: RunDeps): Promise<Partial<Record<TabId, Table>>> {
         `the workbook ${store.label} does not exist (run 'productops init' to create it)`,
       );
     }
+    const started = performance.now();
+    (deps.logger ?? silentLogger).info(`reading ${store.label}`);
     data.set(store, await store.read(plans.filter((p) => p.store === store).map((p) => p.name)));
+    (deps.logger ?? silentLogger).debug(`read ${store.label} in ${Math.round(performance.now() - started)} ms`);
   }
   const tables: Partial<Record<TabId, Table>> = {};
   const errors: string[] = [];
@@ -193,7 +200,14 @@ async function runOnce(deps: RunDeps, options: RunOptions): Promise<RunReport> {
   }
   countCells(ctx, options.include);
   if (!options.dryRun) {
-    for (const [store, changes] of writes) await store.write(changes);
+    for (const [store, changes] of writes) {
+      const cells = changes.reduce((n, c) => n + (c.updates?.length ?? 0) + (c.appends?.length ?? 0), 0);
+      (deps.logger ?? silentLogger).info(`writing ${store.label} (${cells} changes)`);
+      const result = await store.write(changes);
+      for (const w of result.warnings) {
+        ctx.warnings.push({ tab: changes.map((c) => c.tab).join(', '), row: null, key: null, message: w });
+      }
+    }
     if (deps.database) {
       const runId = await recordRun(deps.database, options, ctx);
       try {

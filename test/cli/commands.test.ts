@@ -87,7 +87,9 @@ describe('run on an empty workspace and status', () => {
       'scoring activate',
       'scoring write',
     ]);
-    expect(run.stderr).toBe('');
+    // With --json the summary is the JSON; stderr carries only log lines.
+    expect(run.stderr).not.toContain('rows read');
+    expect(run.stderr).toContain('info: reading');
     const status = await cli(['status', '--json']);
     expect(JSON.parse(status.stdout)).toMatchObject({
       workbooks: [

@@ -2,6 +2,7 @@
 import { FLOWS, type FlowName } from '../../flows/context.js';
 import { type RunReport, runFlows } from '../../flows/run.js';
 import { type CliIo, EXIT, type GlobalOptions } from '../io.js';
+import { createLogger, type Logger } from '../../shared/logging.js';
 import { printReport } from '../summary.js';
 import { openWorkspace } from './workspace.js';
 
@@ -24,7 +25,13 @@ export async function runCommand(
       notes.push(LLM_OFF_NOTE);
     }
     const report = await runFlows(
-      { config: ws.config, backlog: ws.backlog, productOps: ws.productOps, database: ws.database },
+      {
+        config: ws.config,
+        backlog: ws.backlog,
+        productOps: ws.productOps,
+        database: ws.database,
+        logger: cliLogger(options, io),
+      },
       { command, include: new Set(include), dryRun: options.dryRun, notes },
     );
     printReport(report, options, io);
@@ -33,6 +40,11 @@ export async function runCommand(
   } finally {
     await ws.close();
   }
+}
+
+/** Progress lines on stderr, at `--log-level` (errors only with --quiet). */
+export function cliLogger(options: GlobalOptions, io: CliIo): Logger {
+  return createLogger(options.quiet ? 'error' : options.logLevel, io.stderr);
 }
 
 export const ALL_FLOWS: readonly FlowName[] = FLOWS;
