@@ -57,6 +57,6 @@ export function printReport(report: RunReport, options: GlobalOptions, io: CliIo
       );
     }
   }
-  if (!options.quiet) out.push('', rankingTable(report, rankingLimit));
+  if (!options.quiet && rankingLimit > 0) out.push('', rankingTable(report, rankingLimit));
   io.stderr(`${out.join('\n')}\n`);
 }

@@ -1,8 +1,8 @@
 /** The flow commands: `run`, and each flow on its own (CLI.md). */
 import { FLOWS, type FlowName } from '../../flows/context.js';
 import { type RunReport, runFlows } from '../../flows/run.js';
-import { type CliIo, EXIT, type GlobalOptions } from '../io.js';
 import { createLogger, type Logger } from '../../shared/logging.js';
+import { type CliIo, EXIT, type GlobalOptions } from '../io.js';
 import { printReport } from '../summary.js';
 import { openWorkspace } from './workspace.js';
 
@@ -14,6 +14,8 @@ export async function runCommand(
   include: readonly FlowName[],
   options: GlobalOptions,
   io: CliIo,
+  /** How many ranked rows the summary shows; 0 when the caller prints the ranking itself. */
+  rankingLimit = 20,
 ): Promise<{ code: number; report: RunReport }> {
   const ws = await openWorkspace(options, io);
   try {
@@ -34,7 +36,7 @@ export async function runCommand(
       },
       { command, include: new Set(include), dryRun: options.dryRun, notes },
     );
-    printReport(report, options, io);
+    printReport(report, options, io, rankingLimit);
     const code = options.strict && report.warnings.length > 0 ? EXIT.warnings : EXIT.ok;
     return { code, report };
   } finally {
