@@ -85,7 +85,9 @@ export async function runFlows(deps: RunDeps, options: RunOptions): Promise<RunR
       return await runOnce(deps, options);
     } catch (e) {
       if (!(e instanceof WorkbookChangedError)) throw e;
-      (deps.logger ?? silentLogger).warn(`${e.message}; reading again (attempt ${attempt + 1} of ${MAX_ATTEMPTS})`);
+      (deps.logger ?? silentLogger).warn(
+        `${e.message}; reading again (attempt ${attempt + 1} of ${MAX_ATTEMPTS})`,
+      );
       if (attempt >= MAX_ATTEMPTS) {
         throw new WorkbookError(
           `${e.message}. The workbook kept changing while productops was writing (${MAX_ATTEMPTS} attempts); nothing of yours was overwritten. Save and close it, then run again.`,
@@ -131,7 +133,9 @@ async function readAll(deps: RunDeps): Promise<Partial<Record<TabId, Table>>> {
     const started = performance.now();
     (deps.logger ?? silentLogger).info(`reading ${store.label}`);
     data.set(store, await store.read(plans.filter((p) => p.store === store).map((p) => p.name)));
-    (deps.logger ?? silentLogger).debug(`read ${store.label} in ${Math.round(performance.now() - started)} ms`);
+    (deps.logger ?? silentLogger).debug(
+      `read ${store.label} in ${Math.round(performance.now() - started)} ms`,
+    );
   }
   const tables: Partial<Record<TabId, Table>> = {};
   const errors: string[] = [];

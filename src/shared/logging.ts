@@ -3,7 +3,7 @@
  * lines (`info: reading productops.xlsx`). stdout stays free for `--json`. Secrets never reach
  * it: nothing logs config values, only labels and counts.
  */
-import { pino, type Logger } from 'pino';
+import { type Logger, pino } from 'pino';
 
 export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
 
