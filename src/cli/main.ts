@@ -8,7 +8,7 @@ import { Command, CommanderError, Option } from 'commander';
 import type { FlowName } from '../flows/context.js';
 import { ProductOpsError, UsageError } from '../shared/errors.js';
 import { demoCommand } from './commands/demo.js';
-import { ALL_FLOWS, LLM_OFF_NOTE, runCommand } from './commands/flows.js';
+import { ALL_FLOWS, LLM_OFF_NOTE, type LlmCommandOptions, runCommand } from './commands/flows.js';
 import { formulaCheck, formulaEval } from './commands/formula.js';
 import { initCommand } from './commands/init.js';
 import { statusCommand } from './commands/status.js';
@@ -47,8 +47,8 @@ export async function main(
       .option('--max-llm-calls <n>', 'at most this many LLM calls (corrections included)')
       .option('--force', 'suggest again for rows suggested within llm.debounceHours', false);
   const flow = (c: Command, name: string, include: readonly FlowName[]) =>
-    c.action(async () => {
-      exitCode = (await runCommand(name, include, globals(), io)).code;
+    c.action(async (opts: LlmCommandOptions) => {
+      exitCode = (await runCommand(name, include, globals(), io, 20, opts)).code;
     });
 
   flow(

@@ -9,6 +9,7 @@
  * cells → params sync.
  */
 
+import type { CallRecord } from '../llm/index.js';
 import type { ActiveScore } from '../scoring/activation.js';
 import type { FrameworkScore } from '../scoring/framework.js';
 import type { FormulaCache, ModelOutcome } from '../scoring/math-model.js';
@@ -77,6 +78,8 @@ export interface ModelRef {
   isPrimary: boolean;
   version: number | null;
   outcome?: ModelOutcome;
+  /** Why the LLM suggestion for this row failed in this run, for formula_status. */
+  suggestFailure?: string;
 }
 
 export interface ParamRef {
@@ -127,6 +130,12 @@ export interface RunContext {
   params: ParamRef[];
   /** The next initiative key number to issue. */
   sequence: number;
+  /** LLM calls made in this command, for the llm_calls table. */
+  llmCalls: { initiativeKey: string; modelName: string | null; call: CallRecord }[];
+  /** `key|model` → when a suggestion was last asked for it (debounce). */
+  suggestedAt: Map<string, string>;
+  /** Informational lines for the summary. */
+  notes: string[];
   /** What each backend cell should show after this command, to remember once it is written. */
   backendCells: { tab: TabId; rowKey: string; column: string; value: CellValue; flow: FlowName }[];
 }

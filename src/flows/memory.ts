@@ -210,7 +210,27 @@ export async function saveMemory(database: Database, ctx: RunContext, runId: num
           .values(historyRows.slice(i, i + 500))
           .execute();
     }
-    if (ctx.include.has('models sync')) {
+    if (ctx.llmCalls.length > 0) {
+      const rows = ctx.llmCalls.map(({ initiativeKey, modelName, call }) => ({
+        run_id: runId,
+        initiative_key: initiativeKey,
+        model_name: modelName,
+        purpose: call.purpose,
+        llm_model: call.model,
+        prompt_tokens: call.promptTokens,
+        completion_tokens: call.completionTokens,
+        latency_ms: call.latencyMs,
+        outcome: call.outcome,
+        error: call.error ?? null,
+        created_at: now,
+      }));
+      for (let i = 0; i < rows.length; i += 500)
+        await trx
+          .insertInto('llm_calls')
+          .values(rows.slice(i, i + 500))
+          .execute();
+    }
+    if (ctx.include.has('models sync') || ctx.suggestedAt.size > 0) {
       await upsertRows(
         trx,
         'math_models',
@@ -233,7 +253,8 @@ export async function saveMemory(database: Database, ctx: RunContext, runId: num
                     : (remembered?.approvedFormulaText ?? null),
                 formula_status: m.outcome?.status ?? 'Not approved',
                 computed_value: m.outcome?.computedValue ?? null,
-                llm_suggested_at: remembered?.llmSuggestedAt ?? null,
+                llm_suggested_at:
+                  ctx.suggestedAt.get(modelRowKey(i.key, m.name)) ?? remembered?.llmSuggestedAt ?? null,
                 updated_at: now,
               };
             }),

@@ -31,8 +31,8 @@ import {
   step,
 } from './context.js';
 import { loadMemory, saveMemory } from './memory.js';
+import { type LlmDeps, suggestMetadata, suggestModels } from './models-suggest.js';
 import { syncModels, writeModels } from './models-sync.js';
-import type { ParamMetadata } from './param-metadata.js';
 import { readParams, seedParams, writeParams } from './params.js';
 import { activateScores, computeScores, writeScoring } from './scoring-compute.js';
 import { syncScoring } from './scoring-sync.js';
@@ -46,8 +46,8 @@ export interface RunDeps {
   now?: () => Date;
   /** Progress and diagnostics; silent when not given. */
   logger?: Logger;
-  /** Optional LLM step, run between reading and writing (issue: LLM co-pilot). */
-  suggest?: (ctx: RunContext) => Promise<Map<string, Map<string, ParamMetadata>>>;
+  /** The LLM co-pilot, when one is configured; its steps are skipped otherwise. */
+  llm?: LlmDeps;
 }
 
 export interface RankedInitiative {
@@ -150,12 +150,15 @@ async function readAll(deps: RunDeps): Promise<Partial<Record<TabId, Table>>> {
 }
 
 /** Every phase, in the order PRODUCT.md lists the flows. */
-export async function planAll(ctx: RunContext, suggest?: RunDeps['suggest']): Promise<void> {
+export async function planAll(ctx: RunContext, llm?: LlmDeps): Promise<void> {
   readBacklog(ctx);
   syncScoring(ctx);
   syncModels(ctx);
   readParams(ctx);
-  const metadata = suggest ? await suggest(ctx) : new Map();
+  const budget = { used: 0 };
+  if (llm && ctx.include.has('models suggest')) await suggestModels(ctx, llm, budget);
+  const metadata =
+    llm && ctx.include.has('params seed') ? await suggestMetadata(ctx, llm, budget) : new Map();
   seedParams(ctx, metadata);
   computeScores(ctx);
   activateScores(ctx);
@@ -185,6 +188,9 @@ export function createContext(
     params: [],
     sequence: memory.sequence,
     backendCells: [],
+    llmCalls: [],
+    suggestedAt: new Map(),
+    notes: [],
   };
 }
 
@@ -192,7 +198,7 @@ async function runOnce(deps: RunDeps, options: RunOptions): Promise<RunReport> {
   const tables = await readAll(deps);
   const memory = deps.database ? await loadMemory(deps.database) : emptyMemory();
   const ctx = createContext(tables, memory, options.include, (deps.now ?? (() => new Date()))());
-  await planAll(ctx, deps.suggest);
+  await planAll(ctx, deps.llm);
 
   // One write per workbook, with only the changes of the included flows.
   const writes = new Map<SheetStore, TabWrite[]>();

@@ -9,7 +9,7 @@ const REDACTED = '[redacted]';
 /** `Authorization: Bearer …` echoed back by a proxy. */
 const BEARER = /\b(Bearer)\s+[^\s"',;]+/gi;
 /** OpenAI-style keys, also partly masked ones such as `sk-proj-abc***xyz`. */
-const OPENAI_KEY = /\bsk-[A-Za-z0-9_*.-]{6,}/g;
+const OPENAI_KEY = /\bsk-[A-Za-z0-9_*-]{6,}/g;
 /** Credentials inside a URL: `https://user:password@host`. */
 const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@]+@/gi;
 

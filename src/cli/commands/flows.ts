@@ -1,13 +1,61 @@
 /** The flow commands: `run`, and each flow on its own (CLI.md). */
+import type { Config } from '../../config/config.js';
 import { FLOWS, type FlowName } from '../../flows/context.js';
+import type { LlmDeps } from '../../flows/models-suggest.js';
 import { type RunReport, runFlows } from '../../flows/run.js';
+import { createLlmClient } from '../../llm/index.js';
+import { UsageError } from '../../shared/errors.js';
 import { createLogger, type Logger } from '../../shared/logging.js';
 import { type CliIo, EXIT, type GlobalOptions } from '../io.js';
+import { createProgress } from '../progress.js';
 import { printReport } from '../summary.js';
 import { openWorkspace } from './workspace.js';
 
 export const LLM_OFF_NOTE =
   'LLM suggestions are off: set OPENAI_API_KEY (or llm.baseUrl / OPENAI_BASE_URL for a local server such as Ollama) to get formula and param suggestions.';
+
+/** --limit, --max-llm-calls, --force, as commander parses them. */
+export interface LlmCommandOptions {
+  limit?: string;
+  maxLlmCalls?: string;
+  force?: boolean;
+}
+
+function count(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0)
+    throw new UsageError(`${flag} needs a whole number of 0 or more, got '${value}'`);
+  return n;
+}
+
+/** The LLM co-pilot for this command, or undefined when none is configured. */
+function llmDeps(
+  config: Config,
+  llmOptions: LlmCommandOptions,
+  options: GlobalOptions,
+  io: CliIo,
+): LlmDeps | undefined {
+  const limit = count(llmOptions.limit, '--limit');
+  const maxCalls = count(llmOptions.maxLlmCalls, '--max-llm-calls');
+  const client = createLlmClient(config.llm);
+  if (!client) return undefined;
+  const deps: LlmDeps = {
+    client,
+    maxCalls: maxCalls ?? config.llm.maxCallsPerRun,
+    force: llmOptions.force ?? false,
+    debounceHours: config.llm.debounceHours,
+    copySuggestionToFinal: config.llm.copySuggestionToFinal,
+    progress: createProgress(options, io),
+  };
+  if (limit !== undefined) deps.limit = limit;
+  return deps;
+}
+
+/** Progress lines on stderr, at `--log-level` (errors only with --quiet). */
+export function cliLogger(options: GlobalOptions, io: CliIo): Logger {
+  return createLogger(options.quiet ? 'error' : options.logLevel, io.stderr);
+}
 
 export async function runCommand(
   command: string,
@@ -16,16 +64,14 @@ export async function runCommand(
   io: CliIo,
   /** How many ranked rows the summary shows; 0 when the caller prints the ranking itself. */
   rankingLimit = 20,
+  llmOptions: LlmCommandOptions = {},
 ): Promise<{ code: number; report: RunReport }> {
   const ws = await openWorkspace(options, io);
   try {
     const notes: string[] = [];
-    if (
-      (include.includes('models suggest') || include.includes('params seed')) &&
-      !ws.config.llm.configured
-    ) {
-      notes.push(LLM_OFF_NOTE);
-    }
+    const usesLlm = include.includes('models suggest') || include.includes('params seed');
+    const llm = usesLlm ? llmDeps(ws.config, llmOptions, options, io) : undefined;
+    if (usesLlm && !llm) notes.push(LLM_OFF_NOTE);
     const report = await runFlows(
       {
         config: ws.config,
@@ -33,6 +79,7 @@ export async function runCommand(
         productOps: ws.productOps,
         database: ws.database,
         logger: cliLogger(options, io),
+        ...(llm ? { llm } : {}),
       },
       { command, include: new Set(include), dryRun: options.dryRun, notes },
     );
@@ -42,11 +89,6 @@ export async function runCommand(
   } finally {
     await ws.close();
   }
-}
-
-/** Progress lines on stderr, at `--log-level` (errors only with --quiet). */
-export function cliLogger(options: GlobalOptions, io: CliIo): Logger {
-  return createLogger(options.quiet ? 'error' : options.logLevel, io.stderr);
 }
 
 export const ALL_FLOWS: readonly FlowName[] = FLOWS;
