@@ -132,7 +132,7 @@ export function writeModels(ctx: RunContext): void {
   for (const i of ctx.initiatives.values()) {
     for (const m of i.models) {
       const rowKey = `${i.key}/${m.name}`;
-      const status = m.outcome?.status ?? m.suggestFailure ?? 'Not approved';
+      const status = (!m.approved && m.suggestFailure) || (m.outcome?.status ?? 'Not approved');
       setBackendCell(ctx, FLOW, 'mathModels', m.row, rowKey, 'formula_status', status);
       setBackendCell(
         ctx,

@@ -288,6 +288,6 @@ function report(ctx: RunContext, options: RunOptions): RunReport {
     steps,
     warnings: ctx.warnings,
     ranking,
-    notes: options.notes ?? [],
+    notes: [...(options.notes ?? []), ...ctx.notes],
   };
 }

@@ -6,6 +6,7 @@ import { newTab } from '../../src/cli/commands/init.js';
 import { loadConfig } from '../../src/config/config.js';
 import type { Database } from '../../src/db/database.js';
 import { FLOWS, type FlowName } from '../../src/flows/context.js';
+import type { LlmDeps } from '../../src/flows/models-suggest.js';
 import { type RunReport, runFlows } from '../../src/flows/run.js';
 import type { CellValue } from '../../src/sheets/sheet-store.js';
 import { backlogTab, mathModelsTab, paramsTab, scoringTab, type TabSpec } from '../../src/sheets/tabs.js';
@@ -87,6 +88,9 @@ export class FlowHarness {
     return found;
   }
 
+  /** The LLM co-pilot every run uses, when a test sets one. */
+  llm: LlmDeps | undefined;
+
   async run(include: readonly FlowName[] = FLOWS, dryRun = false): Promise<RunReport> {
     const now = this.clock;
     this.clock = new Date(this.clock.getTime() + 60_000);
@@ -97,6 +101,7 @@ export class FlowHarness {
         productOps: this.productOps,
         database: this.database,
         now: () => now,
+        ...(this.llm ? { llm: this.llm } : {}),
       },
       { command: 'test', include: new Set(include), dryRun },
     );
