@@ -48,6 +48,11 @@ export async function main(
       .option('--force', 'suggest again for rows suggested within llm.debounceHours', false);
   const flow = (c: Command, name: string, include: readonly FlowName[]) =>
     c.action(async (opts: LlmCommandOptions) => {
+      if (name === 'models suggest' && !workspaceConfig(globals(), io).llm.configured) {
+        // Nothing else to do without an LLM: say how to enable it.
+        io.stderr(`${LLM_OFF_NOTE}\n`);
+        return;
+      }
       exitCode = (await runCommand(name, include, globals(), io, 20, opts)).code;
     });
 
@@ -79,64 +84,29 @@ export async function main(
       exitCode = await statusCommand(globals(), io);
     });
 
-  const backlog = program.command('backlog').description('Flow 1: the Central Backlog');
-  flow(
-    backlog.command('sync').description('keys for new rows, active scores, rank and warnings → Backlog'),
-    'backlog sync',
-    ['backlog sync'],
-  );
-  const scoring = program.command('scoring').description('Flows 2 and 3: the scoreboard');
-  flow(
-    scoring.command('sync').description('Scoring_Inputs ↔ database; a row per initiative'),
-    'scoring sync',
-    ['scoring sync'],
-  );
-  flow(
-    scoring.command('compute').description('RICE, WSJF and MATH_MODEL scores into the database'),
-    'scoring compute',
-    ['scoring compute'],
-  );
-  flow(
-    scoring
-      .command('activate')
-      .description("copy each initiative's chosen framework scores into its active fields"),
-    'scoring activate',
-    ['scoring activate'],
-  );
-  flow(
-    scoring.command('write').description('per-framework scores and warnings → Scoring_Inputs'),
-    'scoring write',
-    ['scoring write'],
-  );
-  const models = program.command('models').description('Flow 4: MathModels');
-  flow(
-    models.command('sync').description('MathModels ↔ database; a row per use_math_model initiative'),
-    'models sync',
-    ['models sync'],
-  );
-  llmOptions(models.command('suggest').description('suggest formulas with the LLM for eligible rows')).action(
-    async () => {
-      const config = workspaceConfig(globals(), io);
-      if (!config.llm.configured) {
-        io.stderr(`${LLM_OFF_NOTE}\n`);
-        exitCode = EXIT.ok;
-        return;
-      }
-      exitCode = (await runCommand('models suggest', ['models suggest'], globals(), io)).code;
-    },
-  );
-  const params = program.command('params').description('Flow 4: Params');
-  flow(
-    llmOptions(params.command('seed').description('a Params row for each new input of an approved formula')),
-    'params seed',
-    ['params seed'],
-  );
-  flow(
-    params.command('sync').description('Params ↔ database: statuses, used_in_formula, last_updated_at'),
-    'params sync',
-    ['params sync'],
-  );
-
+  // Each flow on its own: `productops <group> <verb>` (CLI.md).
+  const groups = new Map<string, Command>([
+    ['backlog', program.command('backlog').description('Flow 1: the Central Backlog')],
+    ['scoring', program.command('scoring').description('Flows 2 and 3: the scoreboard')],
+    ['models', program.command('models').description('Flow 4: MathModels')],
+    ['params', program.command('params').description('Flow 4: Params')],
+  ]);
+  const singleFlows: [FlowName, string, boolean][] = [
+    ['backlog sync', 'keys for new rows, active scores, rank and warnings → Backlog', false],
+    ['scoring sync', 'Scoring_Inputs ↔ database; a row per initiative', false],
+    ['scoring compute', 'RICE, WSJF and MATH_MODEL scores into the database', false],
+    ['scoring activate', "copy each initiative's chosen framework scores into its active fields", false],
+    ['scoring write', 'per-framework scores and warnings → Scoring_Inputs', false],
+    ['models sync', 'MathModels ↔ database; a row per use_math_model initiative', false],
+    ['models suggest', 'suggest formulas with the LLM for eligible rows', true],
+    ['params seed', 'a Params row for each new input of an approved formula', true],
+    ['params sync', 'Params ↔ database: statuses, used_in_formula, last_updated_at', false],
+  ];
+  for (const [name, description, usesLlm] of singleFlows) {
+    const [group, verb] = name.split(' ') as [string, string];
+    const command = groups.get(group)!.command(verb).description(description);
+    flow(usesLlm ? llmOptions(command) : command, name, [name]);
+  }
   const formula = program.command('formula').description('check or evaluate a formula script (FORMULA.md)');
   formula
     .command('check <file>')

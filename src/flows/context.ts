@@ -13,8 +13,8 @@ import type { CallRecord } from '../llm/index.js';
 import type { ActiveScore } from '../scoring/activation.js';
 import type { FrameworkScore } from '../scoring/framework.js';
 import type { FormulaCache, ModelOutcome } from '../scoring/math-model.js';
-import type { Parsed } from '../shared/values.js';
-import type { Table } from '../sheets/read-tab.js';
+import { cellText, type Parsed } from '../shared/values.js';
+import { cell, type Table } from '../sheets/read-tab.js';
 import type { CellValue, TabRow } from '../sheets/sheet-store.js';
 import { sameCell, TabChanges } from '../sheets/tab-changes.js';
 import type { Framework, TabId } from '../sheets/tabs.js';
@@ -201,4 +201,17 @@ export function setBackendCell(
     }
   }
   return changed;
+}
+
+/** The row's initiative_key; null, after warning that the row is ignored, when it has none. */
+export function keyOrWarn(ctx: RunContext, flow: FlowName, table: Table, row: TabRow): string | null {
+  const key = cellText(cell(table, row, 'initiative_key'));
+  if (key !== '') return key;
+  warn(ctx, flow, {
+    tab: table.name,
+    row: row.rowNumber,
+    key: null,
+    message: 'This row has no initiative_key, so it is ignored',
+  });
+  return null;
 }

@@ -8,7 +8,15 @@
 import { cellText, isBlank, parseBoolean, parseNumber } from '../shared/values.js';
 import { cell } from '../sheets/read-tab.js';
 import type { TabRow } from '../sheets/sheet-store.js';
-import { changesFor, type ModelRef, type RunContext, setBackendCell, step, warn } from './context.js';
+import {
+  changesFor,
+  keyOrWarn,
+  type ModelRef,
+  type RunContext,
+  setBackendCell,
+  step,
+  warn,
+} from './context.js';
 
 const FLOW = 'models sync' as const;
 
@@ -29,16 +37,8 @@ export function syncModels(ctx: RunContext): void {
   );
   const rows: { row: TabRow; key: string; name: string }[] = [];
   for (const row of table.rows) {
-    const key = cellText(cell(table, row, 'initiative_key'));
-    if (key === '') {
-      warn(ctx, FLOW, {
-        tab: table.name,
-        row: row.rowNumber,
-        key: null,
-        message: 'This row has no initiative_key, so it is ignored',
-      });
-      continue;
-    }
+    const key = keyOrWarn(ctx, FLOW, table, row);
+    if (key === null) continue;
     const initiative = ctx.initiatives.get(key);
     if (!initiative) {
       const message = `initiative_key '${key}' is not on the Central Backlog; this model is not used`;

@@ -14,6 +14,7 @@ import { backlogProblems } from './backlog-sync.js';
 import {
   changesFor,
   type Initiative,
+  keyOrWarn,
   type RunContext,
   rowStateKey,
   setBackendCell,
@@ -58,16 +59,8 @@ export function syncScoring(ctx: RunContext): void {
 
   const rowsByKey = new Map<string, TabRow[]>();
   for (const row of table.rows) {
-    const key = cellText(cell(table, row, 'initiative_key'));
-    if (key === '') {
-      warn(ctx, FLOW, {
-        tab: table.name,
-        row: row.rowNumber,
-        key: null,
-        message: 'This row has no initiative_key, so it is ignored',
-      });
-      continue;
-    }
+    const key = keyOrWarn(ctx, FLOW, table, row);
+    if (key === null) continue;
     rowsByKey.set(key, [...(rowsByKey.get(key) ?? []), row]);
   }
   const backlogDuplicates = new Set(

@@ -8,10 +8,11 @@ import { type CompiledScript, compileAnalyzed } from './compile.js';
 import { FormulaError, type FormulaIssue, sortIssues } from './issues.js';
 import { parseScript } from './parser.js';
 
+export { forEachNode } from './analyze.js';
 export type { Expr, Script, Span } from './ast.js';
 export type { CompiledScript } from './compile.js';
 export { functionNames } from './functions.js';
-export { EvaluationError, FormulaError, type FormulaIssue, formatIssue } from './issues.js';
+export { EvaluationError, FormulaError, type FormulaIssue, formatIssue, sortIssues } from './issues.js';
 export { parseScript } from './parser.js';
 export { printExpr } from './print.js';
 

@@ -9,11 +9,11 @@
  */
 import {
   checkScript,
-  type Expr,
   type FormulaIssue,
+  forEachNode,
   formatIssue,
   parseScript,
-  type Span,
+  sortIssues,
 } from '../formula/index.js';
 
 /**
@@ -47,7 +47,9 @@ export function checkSuggestedFormula(text: string): SuggestedFormulaCheck {
   const tooLong = check.errors.some((e) => e.line === 0 && /characters long/.test(e.message));
   if (!tooLong) {
     for (const statement of parseScript(formula).script.statements) {
-      forEachNumber(statement.expr, (value, span) => {
+      forEachNode(statement.expr, (node) => {
+        if (node.kind !== 'number') return;
+        const { value, span } = node;
         if (ALLOWED_CONSTANTS.includes(value)) return;
         located.push({
           line: span.line,
@@ -57,7 +59,7 @@ export function checkSuggestedFormula(text: string): SuggestedFormulaCheck {
       });
     }
   }
-  const problems = located.sort(byPosition).map(formatIssue);
+  const problems = sortIssues(located).map(formatIssue);
   for (const name of [...check.outputs, ...check.inputs]) {
     if (!LOWER_SNAKE_CASE.test(name)) {
       problems.push(`'${name}' is not lower_snake_case (write it as '${toSnakeCase(name)}')`);
@@ -68,44 +70,6 @@ export function checkSuggestedFormula(text: string): SuggestedFormulaCheck {
   }
   if (problems.length > 0) return { ok: false, formula, problems };
   return { ok: true, formula, inputs: check.inputs };
-}
-
-/** Text order; whole-script issues (line 0) last. */
-function byPosition(a: FormulaIssue, b: FormulaIssue): number {
-  const line = (i: FormulaIssue) => (i.line <= 0 ? Number.MAX_SAFE_INTEGER : i.line);
-  return line(a) - line(b) || (a.column ?? 0) - (b.column ?? 0);
-}
-
-function forEachNumber(expr: Expr, visit: (value: number, span: Span) => void): void {
-  switch (expr.kind) {
-    case 'number':
-      visit(expr.value, expr.span);
-      return;
-    case 'name':
-      return;
-    case 'unary':
-      forEachNumber(expr.operand, visit);
-      return;
-    case 'arith':
-      forEachNumber(expr.first, visit);
-      for (const part of expr.rest) forEachNumber(part.operand, visit);
-      return;
-    case 'power':
-      forEachNumber(expr.base, visit);
-      forEachNumber(expr.exponent, visit);
-      return;
-    case 'comparison':
-      forEachNumber(expr.left, visit);
-      forEachNumber(expr.right, visit);
-      return;
-    case 'call':
-      for (const arg of expr.args) forEachNumber(arg, visit);
-      return;
-    default: {
-      const never: never = expr;
-      throw new Error(`unknown node ${(never as Expr).kind}`);
-    }
-  }
 }
 
 function toSnakeCase(name: string): string {
