@@ -2,20 +2,20 @@
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database.js';
 import type { RunReport } from '../../src/flows/run.js';
-import { forEachDatabase } from '../db/databases.js';
-import { cellsWritten, FlowHarness, resetDatabase } from '../support/flow-harness.js';
+import { cellsWritten, FlowHarness, forEachWorkbookBackend, resetDatabase } from '../support/flow-harness.js';
 
 let database: Database;
 let h: FlowHarness;
 
-// Every case runs on SQLite and on PostgreSQL, each starting from an empty database.
-forEachDatabase((_kind, open) => {
+// Every case runs on SQLite and on PostgreSQL with in-memory workbooks, and on SQLite with real
+// .xlsx files, each starting from an empty database.
+forEachWorkbookBackend((_name, open, backend) => {
   beforeAll(async () => {
     database = await open();
   });
   beforeEach(async () => {
     await resetDatabase(database);
-    h = await FlowHarness.create(database);
+    h = await FlowHarness.create(database, backend());
   });
 
   const messages = (r: RunReport) =>
@@ -395,7 +395,7 @@ forEachDatabase((_kind, open) => {
         h.rows('Params'),
       ]);
       await resetDatabase(database);
-      const fresh = await FlowHarness.create(database);
+      const fresh = await FlowHarness.create(database, backend());
       for (const tab of ['Backlog'] as const) fresh.backlog.setTab(tab, h.backlog.grid(tab));
       for (const tab of ['Scoring_Inputs', 'MathModels', 'Params'] as const)
         fresh.productOps.setTab(tab, h.productOps.grid(tab));

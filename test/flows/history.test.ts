@@ -1,19 +1,20 @@
 /** What the backend remembers and reproduces: versions, score history, runs, and one read and write per tab. */
 import { beforeAll, beforeEach, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database.js';
-import { forEachDatabase } from '../db/databases.js';
-import { FlowHarness, resetDatabase } from '../support/flow-harness.js';
+import { FlowHarness, forEachWorkbookBackend, resetDatabase } from '../support/flow-harness.js';
 
 let database: Database;
 let h: FlowHarness;
 
-forEachDatabase((_kind, open) => {
+// Every case runs on SQLite and on PostgreSQL with in-memory workbooks, and on SQLite with real
+// .xlsx files, each starting from an empty database.
+forEachWorkbookBackend((_name, open, backend) => {
   beforeAll(async () => {
     database = await open();
   });
   beforeEach(async () => {
     await resetDatabase(database);
-    h = await FlowHarness.create(database);
+    h = await FlowHarness.create(database, backend());
   });
 
   function mathInitiative() {
@@ -111,14 +112,10 @@ forEachDatabase((_kind, open) => {
     mathInitiative();
     h.add('Backlog', { title: 'New' });
     let reads = 0;
-    for (const store of [h.backlog, h.productOps]) {
-      const read = store.read.bind(store);
-      store.read = async (tabs) => {
-        reads += tabs.length;
-        expect(new Set(tabs).size).toBe(tabs.length);
-        return read(tabs);
-      };
-    }
+    h.onRead = (tabs) => {
+      reads += tabs.length;
+      expect(new Set(tabs).size).toBe(tabs.length);
+    };
     await h.run();
     expect(reads).toBe(4);
     expect(h.backlog.writes).toBe(1);

@@ -2,15 +2,19 @@
  * Drives the flows on two in-memory workbooks, the way a PM would: add rows by column name,
  * edit cells, run a command, read cells back by key.
  */
+
+import { afterEach, describe } from 'vitest';
 import { newTab } from '../../src/cli/commands/init.js';
 import { loadConfig } from '../../src/config/config.js';
-import type { Database } from '../../src/db/database.js';
+import { createDatabase, type Database } from '../../src/db/database.js';
 import { FLOWS, type FlowName } from '../../src/flows/context.js';
 import type { LlmDeps } from '../../src/flows/models-suggest.js';
 import { type RunReport, runFlows } from '../../src/flows/run.js';
-import type { CellValue } from '../../src/sheets/sheet-store.js';
+import type { CellValue, SheetStore } from '../../src/sheets/sheet-store.js';
 import { backlogTab, mathModelsTab, paramsTab, scoringTab, type TabSpec } from '../../src/sheets/tabs.js';
+import { forEachDatabase } from '../db/databases.js';
 import { MemorySheetStore } from './memory-sheet-store.js';
+import { type WorkbookBackend, type WorkbookRole, xlsxBackend } from './workbook-backends.js';
 
 export type Row = Record<string, CellValue>;
 
@@ -28,10 +32,17 @@ export class FlowHarness {
   readonly config = loadConfig({ cwd: '/nonexistent', env: {} });
   clock = new Date('2026-01-05T09:00:00.000Z');
 
-  constructor(readonly database: Database | null) {}
+  /** Called with the tab names of every read the flows make, on any backend. */
+  onRead: ((tabs: string[]) => void) | undefined;
 
-  static async create(database: Database | null): Promise<FlowHarness> {
-    const h = new FlowHarness(database);
+  constructor(
+    readonly database: Database | null,
+    /** Where the workbooks really live; in memory when not given. */
+    readonly backend?: WorkbookBackend,
+  ) {}
+
+  static async create(database: Database | null, backend?: WorkbookBackend): Promise<FlowHarness> {
+    const h = new FlowHarness(database, backend);
     await h.backlog.ensureTabs([newTab(backlogTab, 'Backlog')]);
     await h.productOps.ensureTabs([
       newTab(scoringTab, 'Scoring_Inputs'),
@@ -91,14 +102,67 @@ export class FlowHarness {
   /** The LLM co-pilot every run uses, when a test sets one. */
   llm: LlmDeps | undefined;
 
+  /** The stores one run uses: the memory ones, or the backend's with the grids pushed to them. */
+  private async stores(): Promise<Record<WorkbookRole, SheetStore>> {
+    const memory = { backlog: this.backlog, productOps: this.productOps };
+    const stores: Record<WorkbookRole, SheetStore> = this.backend ? this.backend.stores() : { ...memory };
+    for (const role of ['backlog', 'productOps'] as const) {
+      if (this.backend) await this.backend.push(role, memory[role].tabs);
+      const store = stores[role];
+      const read = store.read.bind(store);
+      const write = store.write.bind(store);
+      stores[role] = {
+        label: store.label,
+        exists: () => store.exists(),
+        ensureTabs: (tabs) => store.ensureTabs(tabs),
+        read: async (tabs: string[]) => {
+          this.onRead?.(tabs);
+          return read(tabs);
+        },
+        // The memory store counts its own writes; count the backend's the same way.
+        write: this.backend
+          ? async (changes: Parameters<SheetStore['write']>[0]) => {
+              if (changes.length > 0) memory[role].writes += 1;
+              return write(changes);
+            }
+          : write,
+      };
+    }
+    return stores;
+  }
+
+  private async pullBack(): Promise<void> {
+    if (!this.backend) return;
+    for (const role of ['backlog', 'productOps'] as const) {
+      const store = role === 'backlog' ? this.backlog : this.productOps;
+      const grids = await this.backend.pull(role);
+      store.tabs.clear();
+      for (const [tab, rows] of grids) store.tabs.set(tab, rows);
+    }
+  }
+
   async run(include: readonly FlowName[] = FLOWS, dryRun = false): Promise<RunReport> {
     const now = this.clock;
     this.clock = new Date(this.clock.getTime() + 60_000);
+    const stores = await this.stores();
+    try {
+      return await this.runWith(stores, include, dryRun, now);
+    } finally {
+      await this.pullBack();
+    }
+  }
+
+  private runWith(
+    stores: Record<WorkbookRole, SheetStore>,
+    include: readonly FlowName[],
+    dryRun: boolean,
+    now: Date,
+  ) {
     return runFlows(
       {
         config: this.config,
-        backlog: this.backlog,
-        productOps: this.productOps,
+        backlog: stores.backlog,
+        productOps: stores.productOps,
         database: this.database,
         now: () => now,
         ...(this.llm ? { llm: this.llm } : {}),
@@ -125,4 +189,29 @@ export async function resetDatabase(database: Database): Promise<void> {
   ] as const) {
     await database.db.deleteFrom(table).execute();
   }
+}
+
+/**
+ * Runs a flow suite on every workbook backend: in-memory workbooks on SQLite and PostgreSQL (the
+ * database matrix), then real .xlsx files on SQLite. `backend()` gives each test a fresh backend
+ * (undefined for in-memory), closed after the test.
+ */
+export function forEachWorkbookBackend(
+  suite: (name: string, open: () => Promise<Database>, backend: () => WorkbookBackend | undefined) => void,
+): void {
+  forEachDatabase((kind, open) => {
+    describe('memory workbooks', () => suite(`${kind}/memory`, open, () => undefined));
+  });
+  describe('xlsx workbooks', () => {
+    const opened: WorkbookBackend[] = [];
+    afterEach(async () => {
+      for (const b of opened.splice(0)) await b.close();
+    });
+    const open = () => createDatabase('sqlite::memory:');
+    suite('sqlite/xlsx', open, () => {
+      const b = xlsxBackend();
+      opened.push(b);
+      return b;
+    });
+  });
 }
