@@ -6,7 +6,7 @@
  */
 import { cellText, isBlank, parseBoolean, parseNumber } from '../shared/values.js';
 import { cell, type Table } from './read-tab.js';
-import type { CellUpdate, CellValue, TabRow, TabWrite } from './sheet-store.js';
+import type { CellUpdate, CellValue, RowGuard, TabRow, TabWrite } from './sheet-store.js';
 import type { ColumnType } from './tabs.js';
 
 /** Whether the sheet's `current` already shows `desired`, for a column of this type. */
@@ -141,6 +141,29 @@ export class TabChanges {
     return this.table.width + added;
   }
 
+  /**
+   * For every row an update targets, the key cells as read: a store that can see rows move
+   * between read and write (Google) finds the row again by them, or skips it.
+   */
+  private guards(updates: CellUpdate[]): RowGuard[] {
+    const keyColumns = this.table.spec.key.flatMap((name) => {
+      const index = this.table.columns.get(name);
+      return index === undefined ? [] : [index];
+    });
+    const byRow = new Map(this.table.rows.map((r) => [r.rowNumber, r]));
+    const rows = [...new Set(updates.map((u) => u.row))];
+    return rows.flatMap((rowNumber) => {
+      const row = byRow.get(rowNumber);
+      if (!row || keyColumns.length === 0) return [];
+      return [
+        {
+          row: rowNumber,
+          keyCells: keyColumns.map((column) => ({ column, value: cellText(row.cells[column] ?? null) })),
+        },
+      ];
+    });
+  }
+
   /** The store write for the changes whose flow is in `flows`, or null when there is none. */
   toWrite(flows: ReadonlySet<string>): { write: TabWrite | null; cells: number; rows: number } {
     const updates: CellUpdate[] = this.updates
@@ -153,7 +176,7 @@ export class TabChanges {
       return Array.from(cells, (c) => c ?? null);
     });
     if (updates.length === 0 && appends.length === 0) return { write: null, cells: 0, rows: 0 };
-    const write: TabWrite = { tab: this.table.name, updates, appends };
+    const write: TabWrite = { tab: this.table.name, updates, appends, guards: this.guards(updates) };
     if (this.addedHeaders.length > 0) write.addHeaders = [...this.addedHeaders];
     const appendedCells = appends.reduce((n, r) => n + r.filter((c) => c !== null).length, 0);
     return { write, cells: updates.length + appendedCells, rows: appends.length };

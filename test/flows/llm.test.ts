@@ -179,7 +179,7 @@ describe('Scenario B: description → suggestion → final → approve → param
 });
 
 describe('faults leave every cell a person owns unchanged and are reported with the row and reason', () => {
-  const before = () => JSON.stringify(PM_COLUMNS.map((c) => model()[c]));
+  const pmCells = () => JSON.stringify(PM_COLUMNS.map((c) => model()[c]));
 
   it.each([
     [
@@ -209,14 +209,14 @@ describe('faults leave every cell a person owns unchanged and are reported with 
     ],
   ])('%s', async (_name, replies) => {
     h.edit('MathModels', 2, 'assumptions_text', 'Written by the PM');
-    const pm = before();
+    const pm = pmCells();
     standIn.enqueue(...replies);
     const r = await h.run();
     const m = model();
     expect(m.llm_suggested_formula_text).toBeNull();
     expect(m.formula_text_final).toBeNull();
     expect(m.assumptions_text).toBe('Written by the PM');
-    expect(before()).toBe(pm);
+    expect(pmCells()).toBe(pm);
     expect(String(m.formula_status)).toMatch(/^LLM suggestion failed: /);
     const warning = r.warnings.find((w) => w.tab === 'MathModels');
     expect(warning).toMatchObject({ row: 2, key: 'INIT-000001/m1' });

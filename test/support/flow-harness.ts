@@ -3,7 +3,7 @@
  * edit cells, run a command, read cells back by key.
  */
 
-import { afterEach, describe } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe } from 'vitest';
 import { newTab } from '../../src/cli/commands/init.js';
 import { loadConfig } from '../../src/config/config.js';
 import { createDatabase, type Database } from '../../src/db/database.js';
@@ -14,7 +14,8 @@ import type { CellValue, SheetStore } from '../../src/sheets/sheet-store.js';
 import { backlogTab, mathModelsTab, paramsTab, scoringTab, type TabSpec } from '../../src/sheets/tabs.js';
 import { forEachDatabase } from '../db/databases.js';
 import { MemorySheetStore } from './memory-sheet-store.js';
-import { type WorkbookBackend, type WorkbookRole, xlsxBackend } from './workbook-backends.js';
+import { SheetsApiStandIn } from './sheets-api-stand-in.js';
+import { googleBackend, type WorkbookBackend, type WorkbookRole, xlsxBackend } from './workbook-backends.js';
 
 export type Row = Record<string, CellValue>;
 
@@ -202,16 +203,31 @@ export function forEachWorkbookBackend(
   forEachDatabase((kind, open) => {
     describe('memory workbooks', () => suite(`${kind}/memory`, open, () => undefined));
   });
-  describe('xlsx workbooks', () => {
-    const opened: WorkbookBackend[] = [];
-    afterEach(async () => {
-      for (const b of opened.splice(0)) await b.close();
+  const open = () => createDatabase('sqlite::memory:');
+  const realBackends: [string, () => WorkbookBackend][] = [
+    ['xlsx', xlsxBackend],
+    ['google', () => googleBackend(sheetsApi!)],
+  ];
+  let sheetsApi: SheetsApiStandIn | undefined;
+  for (const [name, make] of realBackends) {
+    describe(`${name} workbooks`, () => {
+      const opened: WorkbookBackend[] = [];
+      if (name === 'google') {
+        beforeAll(async () => {
+          sheetsApi = await SheetsApiStandIn.start();
+        });
+        afterAll(async () => {
+          await sheetsApi?.close();
+        });
+      }
+      afterEach(async () => {
+        for (const b of opened.splice(0)) await b.close();
+      });
+      suite(`sqlite/${name}`, open, () => {
+        const b = make();
+        opened.push(b);
+        return b;
+      });
     });
-    const open = () => createDatabase('sqlite::memory:');
-    suite('sqlite/xlsx', open, () => {
-      const b = xlsxBackend();
-      opened.push(b);
-      return b;
-    });
-  });
+  }
 }

@@ -8,8 +8,10 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
+import { GoogleSheetStore } from '../../src/sheets/google/index.js';
 import type { CellValue, SheetStore } from '../../src/sheets/sheet-store.js';
 import { XlsxSheetStore } from '../../src/sheets/xlsx/xlsx-sheet-store.js';
+import type { SheetsApiStandIn, StandInInput } from './sheets-api-stand-in.js';
 
 export type WorkbookRole = 'backlog' | 'productOps';
 export type Grids = Map<string, CellValue[][]>;
@@ -79,6 +81,38 @@ export function xlsxBackend(): WorkbookBackend {
     },
     async close() {
       rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The two workbooks as spreadsheets on a Sheets API stand-in, used through GoogleSheetStore. */
+export function googleBackend(standIn: SheetsApiStandIn): WorkbookBackend {
+  const ids: Record<WorkbookRole, string> = {
+    backlog: standIn.createSpreadsheet({ tabs: [] }),
+    productOps: standIn.createSpreadsheet({ tabs: [] }),
+  };
+  const store = (role: WorkbookRole) =>
+    new GoogleSheetStore(ids[role], {
+      rootUrl: standIn.rootUrl,
+      accessToken: standIn.token,
+      sleep: async () => {},
+    });
+  return {
+    name: 'google',
+    stores: () => ({ backlog: store('backlog'), productOps: store('productOps') }),
+    async push(role, grids) {
+      for (const title of standIn.tabTitles(ids[role]))
+        if (!grids.has(title)) standIn.deleteTab(ids[role], title);
+      for (const [tab, rows] of grids) standIn.setTab(ids[role], tab, rows as StandInInput[][]);
+    },
+    async pull(role) {
+      const grids: Grids = new Map();
+      for (const title of standIn.tabTitles(ids[role])) grids.set(title, standIn.getGrid(ids[role], title));
+      return grids;
+    },
+    async close() {
+      standIn.deleteSpreadsheet(ids.backlog);
+      standIn.deleteSpreadsheet(ids.productOps);
     },
   };
 }

@@ -27,7 +27,7 @@ export async function statusCommand(options: GlobalOptions, io: CliIo): Promise<
   };
   const lines = [`config: ${config.file ?? '(none: defaults)'}`];
   for (const w of workbooks) {
-    const store = createSheetStore(w.location);
+    const store = await createSheetStore(w.location, io.env);
     const exists = await store.exists();
     const tabs: Record<string, number | null> = {};
     if (exists) {

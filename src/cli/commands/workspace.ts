@@ -1,6 +1,6 @@
 /** Opens what a flow command needs: the config, both workbook stores and the database. */
 import { existsSync } from 'node:fs';
-import { type Config, loadConfig, loadDotEnv } from '../../config/config.js';
+import { type Config, loadConfig, loadDotEnv, type WorkbookLocation } from '../../config/config.js';
 import { createDatabase, type Database } from '../../db/database.js';
 import { createSheetStore } from '../../sheets/index.js';
 import type { SheetStore } from '../../sheets/sheet-store.js';
@@ -21,14 +21,15 @@ export function workspaceConfig(options: GlobalOptions, io: CliIo): Config {
 
 export async function openWorkspace(options: GlobalOptions, io: CliIo): Promise<Workspace> {
   const config = workspaceConfig(options, io);
-  const backlog = createSheetStore(config.backlog);
-  // One store per workbook: when both point at the same file they share it.
-  const productOps =
-    config.productOps.kind === 'xlsx' &&
-    config.backlog.kind === 'xlsx' &&
-    config.productOps.path === config.backlog.path
-      ? backlog
-      : createSheetStore(config.productOps);
+  const backlog = await createSheetStore(config.backlog, io.env);
+  // One store per workbook: when both name the same file or spreadsheet they share it.
+  const same = (a: WorkbookLocation, b: WorkbookLocation) =>
+    a.kind === 'xlsx'
+      ? b.kind === 'xlsx' && a.path === b.path
+      : b.kind === 'google' && a.spreadsheetId === b.spreadsheetId;
+  const productOps = same(config.backlog, config.productOps)
+    ? backlog
+    : await createSheetStore(config.productOps, io.env);
   // A dry run writes nothing, not even a new database file: without one it starts from no memory.
   const url = config.database.url;
   const missingSqlite =

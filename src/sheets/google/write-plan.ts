@@ -2,14 +2,17 @@
  * Where each cell of a write lands, worked out from the tab as it was read and the tab as it is
  * right before the write (Google Sheets is edited live, so rows can move in between).
  *
- * - Unchanged tab: every cell goes where the caller said.
- * - Without guards, any change means the caller's row numbers may be stale: the write is refused
+ * - Unchanged tab: every cell goes where the caller said (a guarded row whose key is not there is
+ *   still looked up by key, or skipped).
+ * - Changed tab, no guards: the caller's row numbers may be stale, so the write is refused
  *   (`WorkbookChangedError`), as the xlsx store refuses a file saved after the read.
- * - With guards, the tab's rows are matched by content: rows that were only moved (sorted, rows
- *   inserted or deleted around them) are followed to their new place, and a guarded row is
- *   re-located by its key cells. A row that vanished is skipped with a warning. A row whose key is
- *   still there but whose cells changed was edited by a person: the write is refused, so that edit
- *   is never overwritten and the next run sees it. Rows people added are left alone.
+ * - Changed header row: column positions may be stale, so the write is refused whatever the guards.
+ * - Changed tab, with guards: each row the write touches is found again. A row that still holds
+ *   exactly what was read is followed wherever it moved (sorted, rows inserted or deleted around
+ *   it). A row whose key is still there but whose cells changed was edited by a person, and a row
+ *   whose key is gone vanished: both are skipped with a warning, so a person's edit is never
+ *   overwritten and the next run starts from it. Edits to rows the write does not touch, and rows
+ *   people added, are left alone.
  *
  * Only cells whose value changes are sent; appended rows go below the last used row as it is now.
  */
@@ -81,7 +84,9 @@ export function planTabWrite(
 
   if (change.addHeaders?.length) {
     const first = trimmed(plan.after[0] ?? []).length;
-    change.addHeaders.forEach((header, index) => put(1, first + index, header));
+    change.addHeaders.forEach((header, index) => {
+      put(1, first + index, header);
+    });
   }
 
   for (const update of change.updates ?? []) {
@@ -150,8 +155,7 @@ function changedError(tab: string, workbook: string, detail: string): WorkbookCh
 
 /**
  * Returns, for a row number the caller read, the row its updates go to now, or null (with a
- * warning, once per row) when they are skipped. Throws when a person edited the tab in a way a
- * write could overwrite.
+ * warning, once per row) when they are skipped. Throws when the write cannot be placed safely.
  */
 function createRowLocator(
   tab: string,
@@ -161,13 +165,14 @@ function createRowLocator(
   workbook: string,
   warnings: string[],
 ): (row: number) => number | null {
-  let moved: ((row: number) => number | null) | null = null;
-  if (read !== null && !sameGrid(read, current)) {
+  const changed = read !== null && !sameGrid(read, current);
+  let followed: Map<number, number> | null = null;
+  if (changed) {
+    if (!sameRow(read[0], current[0])) throw changedError(tab, workbook, 'its header row changed');
     if (guards.length === 0) {
       throw changedError(tab, workbook, `row ${firstDifference(read, current)} is not what it was`);
     }
-    if (!sameRow(read[0], current[0])) throw changedError(tab, workbook, 'its header row changed');
-    moved = matchMovedRows(tab, read, current, guards, workbook);
+    followed = followUnchangedRows(read, current);
   }
 
   const guardsByRow = new Map<number, RowGuard[]>();
@@ -183,84 +188,68 @@ function createRowLocator(
   };
 
   function locateRow(row: number): number | null {
-    const mapped = moved ? moved(row) : row;
+    // Where the row is now if it holds exactly what was read; null when it changed or vanished.
+    const unchanged = followed ? (followed.get(row) ?? null) : row;
     const rowGuards = guardsByRow.get(row);
     if (!rowGuards) {
-      if (mapped === null) {
-        warnings.push(`${tab} row ${row} was deleted after the read, so its updates were skipped`);
+      if (unchanged === null) {
+        warnings.push(`${tab} row ${row} was edited or deleted after the read, so its updates were skipped`);
       }
-      return mapped;
+      return unchanged;
     }
     const keyCells = rowGuards.flatMap((guard) => guard.keyCells);
+    const key = keyCells.map(({ value }) => `"${value}"`).join(', ');
     const holdsKey = (candidate: number) =>
       keyCells.every(({ column, value }) => keyText(current[candidate - 1]?.[column]) === value.trim());
-    if (mapped !== null && holdsKey(mapped)) return mapped;
+    if (unchanged !== null && holdsKey(unchanged)) return unchanged;
     const candidates: number[] = [];
     for (let candidate = 2; candidate <= current.length; candidate++) {
       if (holdsKey(candidate)) candidates.push(candidate);
     }
-    if (candidates.length === 1) return candidates[0]!;
-    const key = keyCells.map(({ value }) => `"${value}"`).join(', ');
-    warnings.push(
-      candidates.length === 0
-        ? `${tab} row ${row} no longer holds ${key}, and no other row does, so its updates were skipped`
-        : `${tab}: ${key} of row ${row} is now in rows ${candidates.join(', ')}, so its updates were skipped`,
-    );
+    if (candidates.length === 0) {
+      warnings.push(
+        `${tab} row ${row} no longer holds ${key}, and no other row does, so its updates were skipped`,
+      );
+    } else if (candidates.length > 1) {
+      warnings.push(
+        `${tab}: ${key} of row ${row} is now in rows ${candidates.join(', ')}, so its updates were skipped`,
+      );
+    } else if (changed) {
+      warnings.push(
+        `${tab}: the row of ${key} was edited after the read (it is now row ${candidates[0]}), so its updates were skipped; the next run starts from the edit`,
+      );
+    } else {
+      // The tab is as read, and the key is in another row than the caller said: follow the key.
+      return candidates[0]!;
+    }
     return null;
   }
 }
 
 /**
- * Follows rows that were only moved: each data row as read is matched to a row now holding exactly
- * the same cells (the same row number first). A read row without a match either vanished (deleted,
- * or its key changed) or was edited; it was edited when an unmatched row now holds its key.
+ * Each data row as read, mapped to the row now holding exactly the same cells (the same row number
+ * first, then the first free one). Rows that changed or vanished have no entry.
  */
-function matchMovedRows(
-  tab: string,
-  read: Grid,
-  current: Grid,
-  guards: RowGuard[],
-  workbook: string,
-): (row: number) => number | null {
+function followUnchangedRows(read: Grid, current: Grid): Map<number, number> {
   const contentOf = (row: CellValue[] | undefined) => JSON.stringify(trimmed(row ?? []));
   const rowsByContent = new Map<string, number[]>();
   for (let index = 1; index < current.length; index++) {
     if (trimmed(current[index] ?? []).length === 0) continue;
     const content = contentOf(current[index]);
-    rowsByContent.set(content, [...(rowsByContent.get(content) ?? []), index + 1]);
+    const rows = rowsByContent.get(content);
+    if (rows) rows.push(index + 1);
+    else rowsByContent.set(content, [index + 1]);
   }
   const used = new Set<number>();
-  const targets = new Map<number, number>();
-  const unmatched: number[] = [];
+  const followed = new Map<number, number>();
   for (let index = 1; index < read.length; index++) {
     if (trimmed(read[index] ?? []).length === 0) continue;
     const row = index + 1;
     const candidates = (rowsByContent.get(contentOf(read[index])) ?? []).filter((r) => !used.has(r));
     const target = candidates.includes(row) ? row : candidates[0];
-    if (target === undefined) {
-      unmatched.push(row);
-      continue;
-    }
+    if (target === undefined) continue;
     used.add(target);
-    targets.set(row, target);
+    followed.set(row, target);
   }
-
-  const keyColumns = [...new Set(guards.flatMap((guard) => guard.keyCells.map((cell) => cell.column)))];
-  const keyOf = (row: CellValue[] | undefined) =>
-    keyColumns.map((column) => keyText(row?.[column])).join('\u001f');
-  const newKeys = new Set<string>();
-  for (let index = 1; index < current.length; index++) {
-    if (!used.has(index + 1) && trimmed(current[index] ?? []).length > 0) newKeys.add(keyOf(current[index]));
-  }
-  for (const row of unmatched) {
-    if (newKeys.has(keyOf(read[row - 1]))) {
-      const key = keyColumns
-        .map((column) => keyText(read[row - 1]?.[column]))
-        .filter(Boolean)
-        .join(', ');
-      throw changedError(tab, workbook, `someone edited row ${row}${key ? ` (${key})` : ''}`);
-    }
-  }
-  // A row that was blank when read has no identity to follow.
-  return (row) => targets.get(row) ?? null;
+  return followed;
 }
