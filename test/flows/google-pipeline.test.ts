@@ -1,0 +1,232 @@
+/**
+ * The pipeline on Google Sheets, against the Sheets API stand-in through the real client:
+ * `init` and `run` from the command line, request counts that do not grow with the backlog, and
+ * faults (429 bursts, 500s, a timeout mid-write, rows sorted between read and write) that leave
+ * every PM cell intact and a rerun that converges.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { loadConfig } from '../../src/config/config.js';
+import { createDatabase } from '../../src/db/database.js';
+import { type DemoTab, demoWorkbooks } from '../../src/demo/demo-data.js';
+import { FLOWS } from '../../src/flows/context.js';
+import { runFlows } from '../../src/flows/run.js';
+import { GoogleSheetStore } from '../../src/sheets/google/index.js';
+import { allTabs, normalizeHeader } from '../../src/sheets/tabs.js';
+import { SheetsApiStandIn, type StandInInput } from '../support/sheets-api-stand-in.js';
+
+let api: SheetsApiStandIn;
+let dir: string;
+let ids: { backlog: string; productOps: string };
+
+beforeAll(async () => {
+  api = await SheetsApiStandIn.start({ token: 'fixed-test-token' });
+});
+afterAll(async () => {
+  await api.close();
+});
+beforeEach(() => {
+  api.resetControls();
+  api.resetLog();
+  dir = mkdtempSync(join(tmpdir(), 'productops-google-'));
+  ids = { backlog: api.createSpreadsheet(), productOps: api.createSpreadsheet() };
+  writeFileSync(
+    join(dir, 'productops.config.json'),
+    JSON.stringify({
+      backlog: { kind: 'google', spreadsheetId: ids.backlog },
+      productOps: { kind: 'google', spreadsheetId: ids.productOps },
+    }),
+  );
+  return () => rmSync(dir, { recursive: true, force: true });
+});
+
+const env = () => ({ GOOGLE_SHEETS_ROOT_URL: api.rootUrl, GOOGLE_SHEETS_ACCESS_TOKEN: 'fixed-test-token' });
+
+async function cli(args: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(args, {
+    stdout: (t) => out.push(t),
+    stderr: (t) => err.push(t),
+    isTty: false,
+    cwd: dir,
+    env: env(),
+  });
+  return { code, stdout: out.join(''), stderr: err.join('') };
+}
+
+/** The demo workbooks, `copies` times over with distinct keys (copies = 1: the demo as it is). */
+function fill(copies = 1) {
+  const data = demoWorkbooks();
+  const put = (id: string, tab: string, demo: DemoTab) => {
+    const keyIndex = demo.headers.indexOf('initiative_key');
+    const rows: StandInInput[][] = [demo.headers];
+    for (let c = 0; c < copies; c++) {
+      for (const row of demo.rows) {
+        const copy = [...row];
+        const key = copy[keyIndex];
+        if (typeof key === 'string' && key !== '' && c > 0) copy[keyIndex] = `${key}-${c}`;
+        if (tab === 'MathModels' && c > 0) {
+          const name = demo.headers.indexOf('model_name');
+          copy[name] = `${copy[name]}-${c}`;
+        }
+        rows.push(copy);
+      }
+    }
+    api.setTab(id, tab, rows);
+  };
+  put(ids.backlog, 'Backlog', data.backlog);
+  put(ids.productOps, 'Scoring_Inputs', data.scoring);
+  put(ids.productOps, 'MathModels', data.mathModels);
+  put(ids.productOps, 'Params', data.params);
+}
+
+/** Every cell people own, by tab: what a fault must never change. */
+function pmCells(): string {
+  const out: unknown[] = [];
+  for (const spec of allTabs) {
+    const id = spec.id === 'backlog' ? ids.backlog : ids.productOps;
+    const grid = api.getGrid(id, spec.defaultName);
+    const header = (grid[0] ?? []).map((h) => normalizeHeader(h));
+    const pmColumns = spec.columns.filter((c) => c.owner === 'pm').map((c) => header.indexOf(c.name));
+    // Rows are compared by content, so a row moved by a sort still counts as intact.
+    out.push(
+      grid
+        .slice(1)
+        .map((row) => pmColumns.map((c) => row[c] ?? null))
+        .map((r) => JSON.stringify(r))
+        .sort(),
+    );
+  }
+  return JSON.stringify(out);
+}
+
+const cellsWritten = (json: string) =>
+  (JSON.parse(json) as { steps: { cellsWritten: number }[] }).steps.reduce((n, s) => n + s.cellsWritten, 0);
+
+describe('productops init and run on Google Sheets', () => {
+  it('init adds tabs, headers, dropdowns, checkboxes, frozen headers and warning-only protection; twice changes nothing', async () => {
+    expect((await cli(['init'])).code).toBe(0);
+    expect(api.tabTitles(ids.productOps)).toEqual(
+      expect.arrayContaining(['Scoring_Inputs', 'MathModels', 'Params']),
+    );
+    expect(api.getGrid(ids.backlog, 'Backlog')[0]!.slice(0, 2)).toEqual(['initiative_key', 'title']);
+    expect(api.sheetProperties(ids.backlog, 'Backlog').gridProperties.frozenRowCount).toBe(1);
+    expect(api.validations(ids.backlog, 'Backlog').length).toBeGreaterThan(0);
+    expect(api.protectedRanges(ids.backlog, 'Backlog').every((p) => p.warningOnly)).toBe(true);
+    api.resetLog();
+    const again = await cli(['init']);
+    expect(again.stderr).toContain('nothing to add');
+    expect(api.count({ writesOnly: true })).toBe(0);
+  });
+
+  it.each([
+    [1, 'the demo'],
+    [200, 'the demo 200 times over'],
+  ])(
+    'a full run makes a bounded number of requests (%i × %s); a second no-edit run sends no write',
+    async (copies) => {
+      fill(copies);
+      const first = await cli(['run', '--json']);
+      expect(first.code).toBe(0);
+      const counts = api.countsByKind();
+      // Per workbook: the tab list (twice: exists, read) and one batchGet to read; to write, the tab
+      // list, a re-read of the key columns and one batchUpdate, plus one request to grow the grid
+      // when appended rows no longer fit it.
+      expect(counts).toMatchObject({ 'spreadsheets.get': 6, 'values.batchGet': 4, 'values.batchUpdate': 2 });
+      expect(counts['spreadsheets.batchUpdate'] ?? 0).toBeLessThanOrEqual(2);
+      api.resetLog();
+      const second = await cli(['run', '--json']);
+      expect(cellsWritten(second.stdout)).toBe(0);
+      expect(api.count({ writesOnly: true })).toBe(0);
+      expect(api.countsByKind()).toEqual({ 'spreadsheets.get': 4, 'values.batchGet': 2 });
+      const ranking = JSON.parse(second.stdout).ranking;
+      expect(ranking.length).toBe(19 * copies);
+    },
+    60_000,
+  );
+});
+
+describe('faults leave every PM cell intact and a rerun converges', () => {
+  async function runOnce() {
+    const config = loadConfig({ path: join(dir, 'productops.config.json'), cwd: dir, env: {} });
+    const store = (id: string) =>
+      new GoogleSheetStore(id, {
+        rootUrl: api.rootUrl,
+        accessToken: 'fixed-test-token',
+        sleep: async () => {},
+        timeoutMs: 300,
+      });
+    const database = await createDatabase(`sqlite:${join(dir, 'productops.db')}`);
+    try {
+      return await runFlows(
+        { config, backlog: store(ids.backlog), productOps: store(ids.productOps), database },
+        { command: 'run', include: new Set(FLOWS), dryRun: false },
+      );
+    } finally {
+      await database.close();
+    }
+  }
+  const total = (r: Awaited<ReturnType<typeof runOnce>>) => r.steps.reduce((n, s) => n + s.cellsWritten, 0);
+
+  it.each([
+    ['a 429 burst on every kind of request', () => api.inject({ status: 429, times: 3, retryAfter: 0 })],
+    ['500s on reads and writes', () => api.inject({ status: 500, times: 3 })],
+    ['a timeout in the middle of a write', () => api.hangNext({ kind: 'values.batchUpdate', apply: true })],
+    ['connections reset', () => api.inject({ reset: true, times: 2 })],
+  ])('%s', async (_name, fault) => {
+    fill();
+    await runOnce();
+    // A PM changes two inputs, so the next run has scores to write.
+    const scoring = api.getGrid(ids.productOps, 'Scoring_Inputs');
+    const reach = scoring[0]!.indexOf('rice_reach');
+    const row = scoring.findIndex((r) => typeof r[reach] === 'number');
+    api.setCells(ids.productOps, `Scoring_Inputs!${String.fromCharCode(65 + reach)}${row + 1}`, [[123_456]]);
+    const before = pmCells();
+    fault();
+    // The run may succeed after retries or stop with a clear error: either way nothing is lost.
+    await runOnce().catch((e: Error) => expect(e.message).toMatch(/Google spreadsheet/));
+    expect(pmCells()).toBe(before);
+    api.resetControls();
+    await runOnce();
+    expect(total(await runOnce())).toBe(0);
+    expect(pmCells()).toBe(before);
+  });
+
+  it('rows sorted and deleted between the read and the write', async () => {
+    fill();
+    await runOnce();
+    const before = pmCells();
+    // A person sorts the Backlog by title and deletes a row while the next run is computing.
+    api.onBeforeWrite(() => {
+      api.sortRows(ids.backlog, 'Backlog', (a, b) => String(a[1] ?? '').localeCompare(String(b[1] ?? '')));
+    });
+    const grid = api.getGrid(ids.backlog, 'Backlog');
+    const header = grid[0]!.map(String);
+    const coefficient = header.indexOf('strategic_priority_coefficient') + 1;
+    api.setCells(ids.backlog, `Backlog!${String.fromCharCode(64 + coefficient)}3`, [[2]]);
+    const r = await runOnce();
+    expect(r.ok).toBe(true);
+    // Rows that moved were found again by key; a clean rerun finishes the job and the next writes nothing.
+    api.resetControls();
+    await runOnce();
+    expect(total(await runOnce())).toBe(0);
+    const after = JSON.parse(pmCells());
+    const expected = JSON.parse(before);
+    // Only the coefficient the PM typed differs; every other PM cell is as it was.
+    expect(after.slice(1)).toEqual(expected.slice(1));
+    const rows = api.getGrid(ids.backlog, 'Backlog').slice(1);
+    const key = header.indexOf('initiative_key');
+    const priority = header.indexOf('priority_score');
+    const overall = header.indexOf('overall_score');
+    const coef = header.indexOf('strategic_priority_coefficient');
+    for (const row of rows) {
+      if (typeof row[overall] !== 'number') continue;
+      const c = typeof row[coef] === 'number' ? (row[coef] as number) : 1;
+      expect(row[priority], String(row[key])).toBeCloseTo((row[overall] as number) * c, 3);
+    }
+  });
+});
