@@ -105,3 +105,28 @@ export interface SheetStore {
 export class WorkbookChangedError extends Error {
   override readonly name = 'WorkbookChangedError';
 }
+
+/**
+ * Refuses a write that targets the header row or cells beyond the store's grid: a caller bug,
+ * not a person's mistake, so it throws before anything is sent or changed.
+ */
+export function assertWithinGrid(change: TabWrite, maxRows: number, maxColumns: number): void {
+  for (const { row, column } of change.updates ?? []) {
+    if (
+      !Number.isInteger(row) ||
+      row < 2 ||
+      row > maxRows ||
+      !Number.isInteger(column) ||
+      column < 0 ||
+      column >= maxColumns
+    ) {
+      throw new RangeError(
+        `${change.tab}: an update at row ${row}, column ${column} is outside the data rows`,
+      );
+    }
+  }
+  for (const cells of change.appends ?? []) {
+    if (cells.length > maxColumns)
+      throw new RangeError(`${change.tab}: an appended row has ${cells.length} cells`);
+  }
+}

@@ -22,14 +22,15 @@
  * the rest become `WorkbookError`s with a message a person can act on (workbook-errors.ts).
  */
 import { WorkbookError } from '../../shared/errors.js';
-import type {
-  CellValue,
-  NewTab,
-  SheetStore,
-  TabData,
-  TabRow,
-  TabWrite,
-  WriteResult,
+import {
+  assertWithinGrid,
+  type CellValue,
+  type NewTab,
+  type SheetStore,
+  type TabData,
+  type TabRow,
+  type TabWrite,
+  type WriteResult,
 } from '../sheet-store.js';
 import { normalizeHeader } from '../tabs.js';
 import { blockRange, headerRowRange, quoteTabName } from './a1-notation.js';
@@ -165,7 +166,7 @@ export class GoogleSheetStore implements SheetStore {
     const result: WriteResult = { cellsWritten: 0, rowsAppended: 0, warnings: [] };
     const pending = changes.filter(hasChanges);
     if (pending.length === 0) return result;
-    pending.forEach(assertWithinSheet);
+    for (const change of pending) assertWithinGrid(change, MAX_ROWS, MAX_COLUMNS);
     // Cells that already hold their values need no request at all (a second run with no edits).
     if (pending.every((change) => this.changesNothing(change))) return result;
 
@@ -379,28 +380,6 @@ function mergeWrites(a: TabWrite, b: TabWrite): TabWrite {
     appends: [...(a.appends ?? []), ...(b.appends ?? [])],
     guards: [...(a.guards ?? []), ...(b.guards ?? [])],
   };
-}
-
-/** A caller bug, not a person's mistake: refuse before anything is sent. */
-function assertWithinSheet(change: TabWrite): void {
-  for (const { row, column } of change.updates ?? []) {
-    if (
-      !Number.isInteger(row) ||
-      row < 2 ||
-      row > MAX_ROWS ||
-      !Number.isInteger(column) ||
-      column < 0 ||
-      column >= MAX_COLUMNS
-    ) {
-      throw new RangeError(
-        `${change.tab}: an update at row ${row}, column ${column} is outside the data rows`,
-      );
-    }
-  }
-  for (const cells of change.appends ?? []) {
-    if (cells.length > MAX_COLUMNS)
-      throw new RangeError(`${change.tab}: an appended row has ${cells.length} cells`);
-  }
 }
 
 function assertTabName(name: string, label: string): void {

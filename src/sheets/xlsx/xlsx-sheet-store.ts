@@ -16,16 +16,17 @@ import { basename, dirname } from 'node:path';
 import type { Cell, Row, Style, Workbook, Worksheet } from 'exceljs';
 import ExcelJS from 'exceljs';
 import { WorkbookError } from '../../shared/errors.js';
-import type {
-  CellValue,
-  NewTab,
-  SheetStore,
-  TabData,
-  TabRow,
-  TabWrite,
-  WriteResult,
+import {
+  assertWithinGrid,
+  type CellValue,
+  type NewTab,
+  type SheetStore,
+  type TabData,
+  type TabRow,
+  type TabWrite,
+  WorkbookChangedError,
+  type WriteResult,
 } from '../sheet-store.js';
-import { WorkbookChangedError } from '../sheet-store.js';
 import { normalizeHeader } from '../tabs.js';
 import { prepareCellValue, readCellValue, sameCellValue, writeCellValue } from './cell-values.js';
 import {
@@ -116,7 +117,7 @@ export class XlsxSheetStore implements SheetStore {
     const result: WriteResult = { cellsWritten: 0, rowsAppended: 0, warnings: [] };
     const pending = changes.filter(hasChanges);
     if (pending.length === 0) return result;
-    pending.forEach(assertWithinSheet);
+    for (const change of pending) assertWithinGrid(change, MAX_ROWS, MAX_COLUMNS);
 
     const workbook = await this.workbookForWrite();
     const targets = pending.map((change) => {
@@ -381,29 +382,6 @@ function hasChanges(change: TabWrite): boolean {
 /** Excel's grid is 1,048,576 rows by 16,384 columns. */
 const MAX_ROWS = 1_048_576;
 const MAX_COLUMNS = 16_384;
-
-/** A caller bug, not a person's mistake: refuse before anything is changed. */
-function assertWithinSheet(change: TabWrite): void {
-  for (const update of change.updates ?? []) {
-    const { row, column } = update;
-    if (
-      !Number.isInteger(row) ||
-      row < 2 ||
-      row > MAX_ROWS ||
-      !Number.isInteger(column) ||
-      column < 0 ||
-      column >= MAX_COLUMNS
-    ) {
-      throw new RangeError(
-        `${change.tab}: an update at row ${row}, column ${column} is outside the data rows`,
-      );
-    }
-  }
-  for (const cells of change.appends ?? []) {
-    if (cells.length > MAX_COLUMNS)
-      throw new RangeError(`${change.tab}: an appended row has ${cells.length} cells`);
-  }
-}
 
 function applyTabWrite(worksheet: Worksheet, change: TabWrite, result: WriteResult): void {
   const where = (row: number, column: number) => `${worksheet.name}!${columnLetters(column + 1)}${row}`;
