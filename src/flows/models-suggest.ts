@@ -8,11 +8,11 @@
  */
 import type { CallRecord, InitiativeContext, LlmClient } from '../llm/index.js';
 import { formatAssumptions, suggestMathModel, suggestParamMetadata } from '../llm/index.js';
+import type { ParamMetadata } from '../llm/param-metadata.js';
 import { cellText, isBlank } from '../shared/values.js';
 import { cell } from '../sheets/read-tab.js';
 import { changesFor, type Initiative, type ModelRef, type RunContext, step, warn } from './context.js';
 import { modelRowKey } from './models-sync.js';
-import type { ParamMetadata } from './param-metadata.js';
 import { namesToSeed } from './params.js';
 
 export interface LlmProgress {

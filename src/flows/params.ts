@@ -4,11 +4,12 @@
  * the LLM when configured, guessed from the name otherwise), and `writeParams` keeps the backend
  * cells: used_in_formula, last_updated_at and param_status.
  */
+
+import { heuristicMetadata, type ParamMetadata } from '../llm/param-metadata.js';
 import { parseFramework } from '../scoring/registry.js';
 import { cellText, parseBoolean, parseNumber } from '../shared/values.js';
 import { cell } from '../sheets/read-tab.js';
 import { changesFor, type ParamRef, type RunContext, setBackendCell, step, warn } from './context.js';
-import { heuristicMetadata, type ParamMetadata } from './param-metadata.js';
 
 export const paramKey = (key: string, framework: string, name: string) => `${key}|${framework}|${name}`;
 const rowKeyOf = (p: { key: string; framework: string; name: string }) => `${p.key}/${p.framework}/${p.name}`;

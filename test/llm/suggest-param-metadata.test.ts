@@ -3,12 +3,12 @@
  * the caller; extra names are ignored, missing or invalid ones get the heuristic metadata.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { heuristicMetadata } from '../../src/flows/param-metadata.js';
 import {
   OpenAiLlmClient,
   type SuggestParamMetadataInput,
   suggestParamMetadata,
 } from '../../src/llm/index.js';
+import { heuristicMetadata } from '../../src/llm/param-metadata.js';
 import { OpenAiStandIn, reply } from '../support/openai-stand-in.js';
 
 const input: SuggestParamMetadataInput = {

@@ -7,8 +7,9 @@
  * and a name it leaves out or describes badly gets the heuristic metadata. One call per request;
  * a failed call means heuristic metadata for every name. Always returns metadata for every name.
  */
-import { heuristicMetadata, type ParamMetadata } from '../../flows/param-metadata.js';
+
 import { type CallRecord, callRecord, type LlmClient } from '../client.js';
+import { heuristicMetadata, type ParamMetadata } from '../param-metadata.js';
 import { type ParamMetadataItem, paramMetadataAnswerSchema, paramMetadataItemSchema } from '../schemas.js';
 import { clip, type InitiativeContext, renderInitiative } from './initiative-context.js';
 
