@@ -66,6 +66,8 @@ export async function demoCommand(
     ALL_FLOWS,
     { ...options, config: configFile },
     { ...io, cwd: folder },
+    0,
+    { off: true },
   );
   if (!options.json) {
     io.stdout(`\nRanked backlog (${folder}/workbooks/central-backlog.xlsx):\n${rankingTable(report, 100)}\n`);

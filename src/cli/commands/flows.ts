@@ -14,11 +14,16 @@ import { openWorkspace } from './workspace.js';
 export const LLM_OFF_NOTE =
   'LLM suggestions are off: set OPENAI_API_KEY (or llm.baseUrl / OPENAI_BASE_URL for a local server such as Ollama) to get formula and param suggestions.';
 
+export const DEMO_LLM_NOTE =
+  "The demo runs without the LLM; run 'productops run' in the demo folder, with an LLM configured, to get suggestions.";
+
 /** --limit, --max-llm-calls, --force, as commander parses them. */
 export interface LlmCommandOptions {
   limit?: string;
   maxLlmCalls?: string;
   force?: boolean;
+  /** Run without the LLM even when one is configured (the demo: offline and reproducible). */
+  off?: boolean;
 }
 
 function count(value: string | undefined, flag: string): number | undefined {
@@ -70,8 +75,8 @@ export async function runCommand(
   try {
     const notes: string[] = [];
     const usesLlm = include.includes('models suggest') || include.includes('params seed');
-    const llm = usesLlm ? llmDeps(ws.config, llmOptions, options, io) : undefined;
-    if (usesLlm && !llm) notes.push(LLM_OFF_NOTE);
+    const llm = usesLlm && !llmOptions.off ? llmDeps(ws.config, llmOptions, options, io) : undefined;
+    if (usesLlm && !llm) notes.push(llmOptions.off ? DEMO_LLM_NOTE : LLM_OFF_NOTE);
     const report = await runFlows(
       {
         config: ws.config,
