@@ -107,26 +107,33 @@ export class WorkbookChangedError extends Error {
 }
 
 /**
- * Refuses a write that targets the header row or cells beyond the store's grid: a caller bug,
- * not a person's mistake, so it throws before anything is sent or changed.
+ * The changes of a write that change anything, after checking they stay inside the store's grid
+ * (rows 2..maxRows, columns below maxColumns). A target outside it is a caller bug, not a person's
+ * mistake: it throws RangeError before anything is sent or changed.
  */
-export function assertWithinGrid(change: TabWrite, maxRows: number, maxColumns: number): void {
-  for (const { row, column } of change.updates ?? []) {
-    if (
-      !Number.isInteger(row) ||
-      row < 2 ||
-      row > maxRows ||
-      !Number.isInteger(column) ||
-      column < 0 ||
-      column >= maxColumns
-    ) {
-      throw new RangeError(
-        `${change.tab}: an update at row ${row}, column ${column} is outside the data rows`,
-      );
+export function writableChanges(changes: TabWrite[], maxRows: number, maxColumns: number): TabWrite[] {
+  const pending = changes.filter((c) =>
+    Boolean(c.addHeaders?.length || c.updates?.length || c.appends?.length),
+  );
+  for (const change of pending) {
+    for (const { row, column } of change.updates ?? []) {
+      if (
+        !Number.isInteger(row) ||
+        row < 2 ||
+        row > maxRows ||
+        !Number.isInteger(column) ||
+        column < 0 ||
+        column >= maxColumns
+      ) {
+        throw new RangeError(
+          `${change.tab}: an update at row ${row}, column ${column} is outside the data rows`,
+        );
+      }
+    }
+    for (const cells of change.appends ?? []) {
+      if (cells.length > maxColumns)
+        throw new RangeError(`${change.tab}: an appended row has ${cells.length} cells`);
     }
   }
-  for (const cells of change.appends ?? []) {
-    if (cells.length > maxColumns)
-      throw new RangeError(`${change.tab}: an appended row has ${cells.length} cells`);
-  }
+  return pending;
 }

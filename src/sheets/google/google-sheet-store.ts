@@ -23,7 +23,6 @@
  */
 import { WorkbookError } from '../../shared/errors.js';
 import {
-  assertWithinGrid,
   type CellValue,
   type NewTab,
   type SheetStore,
@@ -31,6 +30,7 @@ import {
   type TabRow,
   type TabWrite,
   type WriteResult,
+  writableChanges,
 } from '../sheet-store.js';
 import { normalizeHeader } from '../tabs.js';
 import { blockRange, headerRowRange, quoteTabName } from './a1-notation.js';
@@ -164,9 +164,8 @@ export class GoogleSheetStore implements SheetStore {
 
   async write(changes: TabWrite[]): Promise<WriteResult> {
     const result: WriteResult = { cellsWritten: 0, rowsAppended: 0, warnings: [] };
-    const pending = changes.filter(hasChanges);
+    const pending = writableChanges(changes, MAX_ROWS, MAX_COLUMNS);
     if (pending.length === 0) return result;
-    for (const change of pending) assertWithinGrid(change, MAX_ROWS, MAX_COLUMNS);
     // Cells that already hold their values need no request at all (a second run with no edits).
     if (pending.every((change) => this.changesNothing(change))) return result;
 
@@ -366,10 +365,6 @@ function sameCells(a: CellValue[], b: CellValue[]): boolean {
   return (
     left.length === right.length && left.every((value, index) => sameCellValue(value, right[index] ?? null))
   );
-}
-
-function hasChanges(change: TabWrite): boolean {
-  return Boolean(change.addHeaders?.length || change.updates?.length || change.appends?.length);
 }
 
 function mergeWrites(a: TabWrite, b: TabWrite): TabWrite {

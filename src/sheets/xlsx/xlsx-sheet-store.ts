@@ -17,7 +17,6 @@ import type { Cell, Row, Style, Workbook, Worksheet } from 'exceljs';
 import ExcelJS from 'exceljs';
 import { WorkbookError } from '../../shared/errors.js';
 import {
-  assertWithinGrid,
   type CellValue,
   type NewTab,
   type SheetStore,
@@ -26,6 +25,7 @@ import {
   type TabWrite,
   WorkbookChangedError,
   type WriteResult,
+  writableChanges,
 } from '../sheet-store.js';
 import { normalizeHeader } from '../tabs.js';
 import { prepareCellValue, readCellValue, sameCellValue, writeCellValue } from './cell-values.js';
@@ -115,9 +115,8 @@ export class XlsxSheetStore implements SheetStore {
 
   async write(changes: TabWrite[]): Promise<WriteResult> {
     const result: WriteResult = { cellsWritten: 0, rowsAppended: 0, warnings: [] };
-    const pending = changes.filter(hasChanges);
+    const pending = writableChanges(changes, MAX_ROWS, MAX_COLUMNS);
     if (pending.length === 0) return result;
-    for (const change of pending) assertWithinGrid(change, MAX_ROWS, MAX_COLUMNS);
 
     const workbook = await this.workbookForWrite();
     const targets = pending.map((change) => {
@@ -373,10 +372,6 @@ function lastUsedRow(worksheet: Worksheet): number {
     if (rowNumber > last && readRowCells(row).length > 0) last = rowNumber;
   });
   return last;
-}
-
-function hasChanges(change: TabWrite): boolean {
-  return Boolean(change.addHeaders?.length || change.updates?.length || change.appends?.length);
 }
 
 /** Excel's grid is 1,048,576 rows by 16,384 columns. */
