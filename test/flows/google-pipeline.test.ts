@@ -8,7 +8,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
 import { loadConfig } from '../../src/config/config.js';
 import { createDatabase } from '../../src/db/database.js';
 import { type DemoTab, demoWorkbooks } from '../../src/demo/demo-data.js';
@@ -16,6 +15,7 @@ import { FLOWS } from '../../src/flows/context.js';
 import { runFlows } from '../../src/flows/run.js';
 import { GoogleSheetStore } from '../../src/sheets/google/index.js';
 import { allTabs, normalizeHeader } from '../../src/sheets/tabs.js';
+import { runCli } from '../support/cli.js';
 import { SheetsApiStandIn, type StandInInput } from '../support/sheets-api-stand-in.js';
 
 let api: SheetsApiStandIn;
@@ -45,18 +45,7 @@ beforeEach(() => {
 
 const env = () => ({ GOOGLE_SHEETS_ROOT_URL: api.rootUrl, GOOGLE_SHEETS_ACCESS_TOKEN: 'fixed-test-token' });
 
-async function cli(args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(args, {
-    stdout: (t) => out.push(t),
-    stderr: (t) => err.push(t),
-    isTty: false,
-    cwd: dir,
-    env: env(),
-  });
-  return { code, stdout: out.join(''), stderr: err.join('') };
-}
+const cli = (args: string[]) => runCli(args, dir, env());
 
 /** The demo workbooks, `copies` times over with distinct keys (copies = 1: the demo as it is). */
 function fill(copies = 1) {

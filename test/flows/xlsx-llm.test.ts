@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { runCli } from '../support/cli.js';
 import { OpenAiStandIn, reply } from '../support/openai-stand-in.js';
 
 let dir: string;
@@ -18,21 +18,12 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function cli(args: string[]) {
-  const err: string[] = [];
-  const code = await main(args, {
-    stdout: () => {},
-    stderr: (t) => err.push(t),
-    isTty: false,
-    cwd: dir,
-    env: {
-      OPENAI_BASE_URL: standIn.baseUrl,
-      OPENAI_API_KEY: 'sk-local',
-      PRODUCTOPS_LLM_MODEL: 'local-model',
-    },
+const cli = (args: string[]) =>
+  runCli(args, dir, {
+    OPENAI_BASE_URL: standIn.baseUrl,
+    OPENAI_API_KEY: 'sk-local',
+    PRODUCTOPS_LLM_MODEL: 'local-model',
   });
-  return { code, stderr: err.join('') };
-}
 
 /** Reads a tab as objects, or edits it: `edit(row) => void` gets each row by column name. */
 async function tab(

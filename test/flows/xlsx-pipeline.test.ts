@@ -8,13 +8,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
 import { loadConfig } from '../../src/config/config.js';
 import { DEMO_EXPECTATIONS } from '../../src/demo/demo-data.js';
 import { FLOWS } from '../../src/flows/context.js';
 import { runFlows } from '../../src/flows/run.js';
 import type { TabWrite } from '../../src/sheets/sheet-store.js';
 import { XlsxSheetStore } from '../../src/sheets/xlsx/xlsx-sheet-store.js';
+import { runCli } from '../support/cli.js';
 
 let dir: string;
 beforeEach(() => {
@@ -24,18 +24,7 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function cli(args: string[], env: Record<string, string> = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(args, {
-    stdout: (t) => out.push(t),
-    stderr: (t) => err.push(t),
-    isTty: false,
-    cwd: dir,
-    env,
-  });
-  return { code, stdout: out.join(''), stderr: err.join('') };
-}
+const cli = (args: string[], env: Record<string, string> = {}) => runCli(args, dir, env);
 
 async function sheet(file: string, tab: string): Promise<Record<string, unknown>[]> {
   const wb = new ExcelJS.Workbook();
