@@ -4,6 +4,25 @@
  * that is not blank is a bad value, reported with the cell quoted; it is never read as 0.
  */
 
+/**
+ * A formula cell whose file holds no calculated result: a program that does not calculate (a
+ * script, a converter) wrote it and no spreadsheet application has saved it since. Its value is
+ * unknown, which is neither blank nor a bad value, so it gets a message of its own.
+ */
+export class FormulaWithoutResult {
+  constructor(readonly formula: string) {}
+  toString(): string {
+    return this.formula ? `=${this.formula}` : '(a formula)';
+  }
+}
+
+function noSavedResult(raw: FormulaWithoutResult): { kind: 'bad'; message: string } {
+  return {
+    kind: 'bad',
+    message: `${quoteCell(String(raw))} has no saved result: it is a formula written by a program that does not calculate. Open the workbook in Excel or LibreOffice, save it, and run again`,
+  };
+}
+
 export type Parsed<T> = { kind: 'blank' } | { kind: 'ok'; value: T } | { kind: 'bad'; message: string };
 
 const BLANK = { kind: 'blank' } as const;
@@ -28,6 +47,7 @@ export function parseNumber(raw: unknown): Parsed<number> {
       ? { kind: 'ok', value: raw }
       : { kind: 'bad', message: `${quoteCell(raw)} is not a number` };
   }
+  if (raw instanceof FormulaWithoutResult) return noSavedResult(raw);
   if (typeof raw === 'boolean' || typeof raw !== 'string') {
     return { kind: 'bad', message: `${quoteCell(raw)} is not a number` };
   }
@@ -58,6 +78,7 @@ const FALSE_WORDS = new Set(['false', 'no', 'n', '0']);
 export function parseBoolean(raw: unknown): Parsed<boolean> {
   if (isBlank(raw)) return { kind: 'ok', value: false };
   if (typeof raw === 'boolean') return { kind: 'ok', value: raw };
+  if (raw instanceof FormulaWithoutResult) return noSavedResult(raw);
   if (typeof raw === 'number') {
     if (raw === 1 || raw === 0) return { kind: 'ok', value: raw === 1 };
     return { kind: 'bad', message: `${quoteCell(raw)} is not TRUE or FALSE` };

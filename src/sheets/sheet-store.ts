@@ -12,8 +12,15 @@
  *   changed after it was read, so a person's concurrent edit is never overwritten.
  */
 
-/** A raw cell as read: text, number, boolean, date, or null for an empty cell. */
-export type CellValue = string | number | boolean | Date | null;
+import type { FormulaWithoutResult } from '../shared/values.js';
+
+export { FormulaWithoutResult } from '../shared/values.js';
+
+/**
+ * A raw cell as read: text, number, boolean, date, or null for an empty cell. A formula is read as
+ * its saved result; one saved without a result reads as `FormulaWithoutResult` (never written).
+ */
+export type CellValue = string | number | boolean | Date | FormulaWithoutResult | null;
 
 export interface TabData {
   /** The tab's name as it is in the workbook. */

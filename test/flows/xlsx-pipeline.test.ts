@@ -69,7 +69,7 @@ describe('productops demo', () => {
     const again = await cli(['run', '--json', '--config', join(demoDir(), 'productops.config.json')]);
     expect(again.code).toBe(0);
     expect(cells(again.stdout)).toBe(0);
-    expect(existsSync(`${backlogFile()}.bak`)).toBe(true);
+    expect(readdirSync(join(demoDir(), 'workbooks', '.productops', 'backups')).length).toBeGreaterThan(0);
   });
 });
 
@@ -165,7 +165,7 @@ describe('a crash (kill -9) in the middle of a run', () => {
     const last = await cli(['run', '--json', '--config', configFile]);
     expect(cells(last.stdout)).toBe(0);
     expect(
-      readdirSync(join(demoDir(), 'workbooks')).filter((f) => !f.endsWith('.xlsx') && !f.endsWith('.bak')),
+      readdirSync(join(demoDir(), 'workbooks')).filter((f) => !f.endsWith('.xlsx') && f !== '.productops'),
     ).toEqual([]);
   }, 120_000);
 });

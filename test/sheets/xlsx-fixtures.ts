@@ -6,12 +6,11 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { inflateRawSync } from 'node:zlib';
 import type { Workbook } from 'exceljs';
 import ExcelJS from 'exceljs';
 import type { CellValue } from '../../src/sheets/sheet-store.js';
 import { XlsxSheetStore } from '../../src/sheets/xlsx/index.js';
-import { readCentralDirectory } from '../../src/sheets/xlsx/unsupported-parts.js';
+import { readZipEntries, readZipEntry } from '../../src/sheets/xlsx/zip-archive.js';
 import type { SheetStoreHarness } from './sheet-store-contract.js';
 
 export async function makeTempDir(): Promise<string> {
@@ -71,12 +70,9 @@ export async function createXlsxHarness(): Promise<SheetStoreHarness & { path: s
 /** Every entry of a zip archive, by name, as bytes. */
 export function unzip(zip: Buffer): Map<string, Buffer> {
   const files = new Map<string, Buffer>();
-  for (const entry of readCentralDirectory(zip)) {
+  for (const entry of readZipEntries(zip)) {
     if (entry.name.endsWith('/')) continue;
-    const local = entry.localHeaderOffset;
-    const start = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
-    const data = zip.subarray(start, start + entry.compressedSize);
-    files.set(entry.name, entry.method === 0 ? Buffer.from(data) : inflateRawSync(data));
+    files.set(entry.name, Buffer.from(readZipEntry(zip, entry)));
   }
   return files;
 }

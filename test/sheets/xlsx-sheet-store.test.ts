@@ -31,10 +31,10 @@ import ExcelJS from 'exceljs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WorkbookError } from '../../src/shared/errors.js';
 import type { NewTab } from '../../src/sheets/sheet-store.js';
-import { WorkbookChangedError } from '../../src/sheets/sheet-store.js';
-import { compactDataValidations } from '../../src/sheets/xlsx/data-validations.js';
+import { FormulaWithoutResult, WorkbookChangedError } from '../../src/sheets/sheet-store.js';
 import { XlsxSheetStore } from '../../src/sheets/xlsx/index.js';
 import { toWorkbookError } from '../../src/sheets/xlsx/workbook-errors.js';
+import { listBackups } from '../../src/sheets/xlsx/workbook-file.js';
 import { describeSheetStoreContract } from './sheet-store-contract.js';
 import {
   createXlsxHarness,
@@ -197,53 +197,37 @@ describe('XlsxSheetStore', () => {
       expect(validationRanges(await worksheetXml(path, 1))).toEqual(['B2:B1000', 'C2:D20']);
     });
 
-    it('compacts per-cell dropdown entries (what unpatched exceljs loads) into rectangles', () => {
-      const sheet = new ExcelJS.Workbook().addWorksheet('Backlog');
-      const model = (sheet as unknown as { dataValidations: { model: Record<string, unknown> } })
-        .dataValidations.model;
-      const frameworks = { type: 'list', formulae: ['"RICE,WSJF"'] };
-      const flags = { type: 'list', formulae: ['"TRUE,FALSE"'] };
-      for (let row = 2; row <= 12; row++) model[`B${row}`] = { ...frameworks };
-      for (let row = 2; row <= 4; row++)
-        for (const column of ['D', 'E']) model[`${column}${row}`] = { ...flags };
-      model.G7 = { ...flags };
-      model['H2:H9'] = frameworks;
-      compactDataValidations(sheet);
-      expect(Object.keys(model).sort()).toEqual(['B2:B12', 'D2:E4', 'G7', 'H2:H9']);
-      expect(model['D2:E4']).toEqual(flags);
-    });
-
-    it('names the parts a save drops (here a chart), once, and keeps the rest', async () => {
+    it('keeps a chart and every part it does not write byte for byte, with no warning', async () => {
       await writePmWorkbook(path);
       await addChart(path);
+      const before = unzip(await readFile(path));
       const store = new XlsxSheetStore(path);
-      const first = await readAndWrite(store, [
-        { tab: 'Backlog', updates: [{ row: 2, column: 2, value: 8 }] },
-      ]);
-      expect(first.warnings).toEqual([
-        'Saving backlog.xlsx dropped what the xlsx library cannot keep: charts. The file as it was before is backlog.xlsx.bak.',
-      ]);
-      const parts = unzip(await readFile(path));
-      expect([...parts.keys()].filter((name) => name.startsWith('xl/charts/'))).toEqual([]);
-      expect(parts.has('xl/media/image1.png')).toBe(true);
-      expect(unzip(await readFile(`${path}.bak`)).has('xl/charts/chart1.xml')).toBe(true);
-      const second = await store.write([{ tab: 'Backlog', updates: [{ row: 2, column: 2, value: 9 }] }]);
-      expect(second.warnings).toEqual([]);
+      const first = await readAndWrite(store, [{ tab: 'Backlog', updates: [{ row: 2, column: 2, value: 8 }] }]);
+      expect(first).toEqual({ cellsWritten: 1, rowsAppended: 0, warnings: [] });
+      const after = unzip(await readFile(path));
+      expect([...after.keys()]).toEqual([...before.keys()]);
+      const changed = [...after].filter(([name, bytes]) => !before.get(name)!.equals(bytes)).map(([name]) => name);
+      expect(changed).toEqual(['xl/worksheets/sheet1.xml']);
+      // Inside the written worksheet, only the cell C2 differs.
+      const oldXml = before.get('xl/worksheets/sheet1.xml')!.toString('utf8');
+      const newXml = after.get('xl/worksheets/sheet1.xml')!.toString('utf8');
+      expect(newXml).toBe(oldXml.replace('<c r="C2" s="2"><v>1.5</v></c>', '<c r="C2" s="2"><v>8</v></c>'));
     });
   });
 
   describe('saving', () => {
-    it('keeps the previous file as NAME.xlsx.bak, the file mode, and no temporary files', async () => {
+    it('keeps the previous file in .productops/backups, the file mode, and no temporary files', async () => {
       await writePmWorkbook(path);
       await chmod(path, 0o640);
       const store = new XlsxSheetStore(path);
       await readAndWrite(store, [{ tab: 'Backlog', updates: [{ row: 2, column: 1, value: 'Checkout v2' }] }]);
       await store.write([{ tab: 'Backlog', updates: [{ row: 2, column: 1, value: 'Checkout v3' }] }]);
-      expect((await loadWorkbook(`${path}.bak`)).getWorksheet('Backlog')!.getCell('B2').value).toBe(
-        'Checkout v2',
-      );
+      const backups = await listBackups(path);
+      expect(backups).toHaveLength(2);
+      expect((await loadWorkbook(backups[0]!)).getWorksheet('Backlog')!.getCell('B2').value).toBe('Checkout v2');
+      expect((await loadWorkbook(backups[1]!)).getWorksheet('Backlog')!.getCell('B2').value).toBe('Checkout');
       expect((await loadWorkbook(path)).getWorksheet('Backlog')!.getCell('B2').value).toBe('Checkout v3');
-      expect((await readdir(folder)).sort()).toEqual(['backlog.xlsx', 'backlog.xlsx.bak']);
+      expect((await readdir(folder)).sort()).toEqual(['.productops', 'backlog.xlsx']);
       expect((await stat(path)).mode & 0o777).toBe(0o640);
     });
 
@@ -279,8 +263,8 @@ describe('XlsxSheetStore', () => {
 
     it('leaves the old file whole and no temporary file when the save fails before the switch', async () => {
       await writePmWorkbook(path);
-      // A folder where the backup goes makes keeping the backup, the last step before the rename, fail.
-      await mkdir(join(`${path}.bak`, 'blocker'), { recursive: true });
+      // A file where the backups folder goes makes keeping the backup, the last step before the rename, fail.
+      await writeFile(join(folder, '.productops'), 'not a folder');
       const store = new XlsxSheetStore(path);
       const failed = readAndWrite(store, [
         { tab: 'Backlog', updates: [{ row: 2, column: 1, value: 'lost' }] },
@@ -288,9 +272,9 @@ describe('XlsxSheetStore', () => {
       await expect(failed).rejects.toBeInstanceOf(WorkbookError);
       await expect(failed).rejects.toThrow(path);
       expect((await loadWorkbook(path)).getWorksheet('Backlog')!.getCell('B2').value).toBe('Checkout');
-      expect((await readdir(folder)).sort()).toEqual(['backlog.xlsx', 'backlog.xlsx.bak']);
+      expect((await readdir(folder)).sort()).toEqual(['.productops', 'backlog.xlsx']);
 
-      await rm(`${path}.bak`, { recursive: true });
+      await rm(join(folder, '.productops'));
       await store.write([{ tab: 'Backlog', updates: [{ row: 2, column: 1, value: 'saved' }] }]);
       expect((await loadWorkbook(path)).getWorksheet('Backlog')!.getCell('B2').value).toBe('saved');
     });
@@ -327,17 +311,45 @@ describe('XlsxSheetStore', () => {
       expect((await lstat(path)).isSymbolicLink()).toBe(true);
       expect(await readlink(path)).toBe(real);
       expect((await loadWorkbook(real)).getWorksheet('Backlog')!.getCell('B2').value).toBe('v2');
-      expect((await readdir(folder)).sort()).toEqual(['backlog.xlsx', 'real.xlsx', 'real.xlsx.bak']);
+      expect((await readdir(folder)).sort()).toEqual(['.productops', 'backlog.xlsx', 'real.xlsx']);
+      expect(await listBackups(real)).toHaveLength(1);
     });
 
-    it('warns when the workbook seems to be open in Excel', async () => {
+    it('writes nothing while the workbook is open in Excel or LibreOffice, and says to save and close it', async () => {
       await writePmWorkbook(path);
-      await writeFile(join(folder, '~$backlog.xlsx'), 'owner');
-      const result = await readAndWrite(new XlsxSheetStore(path), [
+      const before = await readFile(path);
+      for (const marker of ['~$backlog.xlsx', '.~lock.backlog.xlsx#']) {
+        await writeFile(join(folder, marker), 'owner');
+        const failed = readAndWrite(new XlsxSheetStore(path), [
+          { tab: 'Backlog', updates: [{ row: 2, column: 1, value: 'v2' }] },
+        ]);
+        await expect(failed).rejects.toBeInstanceOf(WorkbookError);
+        await expect(failed).rejects.toThrow(/save and close it, then run again/);
+        await expect(failed).rejects.toThrow(marker);
+        expect((await readFile(path)).equals(before)).toBe(true);
+        await rm(join(folder, marker));
+      }
+    });
+
+    it('refuses a read-only workbook, leaving it as it was', async () => {
+      await writePmWorkbook(path);
+      await chmod(path, 0o444);
+      const before = await readFile(path);
+      const failed = readAndWrite(new XlsxSheetStore(path), [
         { tab: 'Backlog', updates: [{ row: 2, column: 1, value: 'v2' }] },
       ]);
-      expect(result.warnings).toHaveLength(1);
-      expect(result.warnings[0]).toContain('~$backlog.xlsx');
+      await expect(failed).rejects.toThrow(/read-only/);
+      expect((await readFile(path)).equals(before)).toBe(true);
+      expect((await stat(path)).mode & 0o777).toBe(0o444);
+    });
+
+    it("removes a crashed write's temporary file on the next write", async () => {
+      await writePmWorkbook(path);
+      // A process id that cannot be running (above Linux's pid_max).
+      const leftover = join(folder, '.backlog.xlsx.99999999.0a1b2c3d4e5f.tmp');
+      await writeFile(leftover, 'half a workbook');
+      await readAndWrite(new XlsxSheetStore(path), [{ tab: 'Backlog', updates: [{ row: 2, column: 1, value: 'v2' }] }]);
+      expect((await readdir(folder)).sort()).toEqual(['.productops', 'backlog.xlsx']);
     });
   });
 
@@ -382,7 +394,7 @@ describe('XlsxSheetStore', () => {
             '#DIV/0!',
             new Date(Date.UTC(2024, 0, 15, 9, 30)),
             null,
-            null,
+            new FormulaWithoutResult('A2*3'),
             'wide',
             null,
             '#N/A',
@@ -398,7 +410,7 @@ describe('XlsxSheetStore', () => {
       ]);
       const xml = await worksheetXml(path, 1);
       expect(xml).not.toContain('<f>A3*100</f>');
-      expect(xml).toMatch(/<c r="B3"[^>]* t="s"/);
+      expect(xml).toMatch(/<c r="B3"[^>]* t="inlineStr"><is><t>=A3\*100<\/t><\/is><\/c>/);
       expect((await loadWorkbook(path)).getWorksheet('Backlog')!.getCell('B3').value).toBe('=A3*100');
     });
 
@@ -521,8 +533,8 @@ describe('XlsxSheetStore', () => {
       expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
       const xml = await worksheetXml(nested, 1);
       expect(validationRanges(xml)).toEqual(['C2:C5000', 'D2:D5000']);
-      expect(xml).toContain('<formula1>&quot;RICE,WSJF,MATH_MODEL&quot;</formula1>');
-      expect(xml).toContain('<formula1>&quot;TRUE,FALSE&quot;</formula1>');
+      expect(xml).toContain('<formula1>"RICE,WSJF,MATH_MODEL"</formula1>');
+      expect(xml).toContain('<formula1>"TRUE,FALSE"</formula1>');
     });
 
     it('does not rewrite the file when run a second time', async () => {
@@ -579,7 +591,7 @@ describe('XlsxSheetStore', () => {
       await truncate(path, Math.floor((await stat(path)).size / 2));
       const error = await readError(await readFile(path));
       expect(error.message).toContain('is damaged');
-      expect(error.message).toContain(`${path}.bak`);
+      expect(error.message).toContain(join(folder, '.productops', 'backups'));
     });
 
     it('recognises a legacy .xls or password-protected file', async () => {

@@ -4,7 +4,7 @@
  * a formula as its result) with date-times as `FORMATTED_STRING`; writes use `RAW`, so a string is
  * always stored as text and never becomes a formula or a number.
  */
-import type { CellValue } from '../sheet-store.js';
+import { type CellValue, FormulaWithoutResult } from '../sheet-store.js';
 
 /** Google refuses longer text in one cell ("Your input contains more than the maximum of 50000 characters"). */
 export const MAX_CELL_TEXT_LENGTH = 50_000;
@@ -39,6 +39,8 @@ export interface PreparedValue {
  */
 export function prepareCellValue(value: CellValue): PreparedValue {
   if (value === null || value === '') return { value: null };
+  // Never written by the flows; a read value passed back is kept as the formula's text.
+  if (value instanceof FormulaWithoutResult) return { value: String(value) };
   if (value instanceof Date) {
     if (Number.isNaN(value.getTime()))
       return { value: null, problem: 'an invalid date; the cell was cleared' };

@@ -1,136 +1,114 @@
 /**
- * Dropdowns (data validations) in exceljs terms.
- *
- * exceljs 4.4 expands every validation range it loads into one entry per cell. That costs about
- * 10 s and 250 MB for a single whole-column dropdown (`B1:B1048576`, what Excel writes when a
- * person selects a column), and when saving it re-groups the entries by scanning addresses in
- * text order ("B10" sorts before "B2"), which writes overlapping ranges (`B10:B1000` and
- * `B2:B1000`) that Excel reports as a problem to repair.
- *
- * `keepValidationRangesOnLoad` makes the loader keep each range as one entry, which exceljs then
- * writes back as it was; `compactDataValidations` turns any per-cell entries that remain back into
- * rectangles, so the overlap bug cannot happen even if the patch could not be applied.
+ * What `init` sets up around the columns it adds, in a worksheet's XML: column widths (`<cols>`)
+ * and dropdowns (`<dataValidations>`), each inserted where the schema wants it (ECMA-376 Part 1,
+ * 18.3.1.99: CT_Worksheet is a sequence, and Excel refuses a part whose elements are out of order).
+ * A new tab's whole worksheet part is built here too.
  */
-import { createRequire } from 'node:module';
-import type { DataValidation, Worksheet } from 'exceljs';
+import { columnLetters, columnOfReference } from './cell-values.js';
+import { escapeAttribute, escapeText } from './xml.js';
 
-/** The part of exceljs's worksheet validations we use; it is missing from exceljs's typings. */
-interface DataValidations {
-  model: Record<string, DataValidation | undefined>;
-}
-
-function validationsOf(worksheet: Worksheet): DataValidations {
-  return (worksheet as unknown as { dataValidations: DataValidations }).dataValidations;
-}
-
-/** The parser state exceljs 4.4's DataValidationsXform keeps while reading one `<dataValidation>`. */
-interface ValidationParser {
-  model?: Record<string, unknown>;
-  _address?: string;
-  _dataValidation?: { formulae?: unknown[]; operator?: unknown };
-}
-
-interface ValidationXformPrototype {
-  parseClose(this: ValidationParser, name: string): boolean;
-  productopsKeepsRanges?: true;
-}
-
-/** A range as Excel writes it in `sqref`: top-left first, no `$`. */
-const NORMAL_RANGE = /^([A-Z]{1,3})(\d+):([A-Z]{1,3})(\d+)$/;
-
-/**
- * Patches exceljs's validation loader (once per process) to store a range such as `B2:B1048576`
- * under one key instead of one key per cell. The patched code falls back to exceljs's own handling
- * for anything unexpected, so a later exceljs that changes its internals only loses the speed-up.
- * Side effect: `cell.dataValidation` no longer finds validations loaded as ranges; this codebase
- * only reads them from `worksheet.dataValidations.model`.
- */
-export function keepValidationRangesOnLoad(): void {
-  let prototype: ValidationXformPrototype;
-  try {
-    const require = createRequire(import.meta.url);
-    prototype = require('exceljs/lib/xlsx/xform/sheet/data-validations-xform.js').prototype;
-  } catch {
-    return;
-  }
-  if (!prototype || typeof prototype.parseClose !== 'function' || prototype.productopsKeepsRanges) return;
-  const original = prototype.parseClose;
-  prototype.parseClose = function (this: ValidationParser, name: string): boolean {
-    const { model, _address: address, _dataValidation: validation } = this;
-    if (name !== 'dataValidation' || !model || typeof address !== 'string' || !validation) {
-      return original.call(this, name);
-    }
-    const parts = address.split(/\s+/).filter(Boolean);
-    const ranges = parts.filter((part) => part.includes(':'));
-    if (!ranges.every(isNormalRange)) return original.call(this, name);
-    if (!validation.formulae?.length) {
-      delete validation.formulae;
-      delete validation.operator;
-    }
-    for (const part of parts) model[part] = validation;
-    return true;
-  };
-  prototype.productopsKeepsRanges = true;
-}
-
-function isNormalRange(range: string): boolean {
-  const match = NORMAL_RANGE.exec(range);
-  if (!match) return false;
-  const [, left, top, right, bottom] = match as unknown as [string, string, string, string, string];
-  return columnNumber(left) <= columnNumber(right) && Number(top) <= Number(bottom);
-}
-
-/** Rewrites the worksheet's validations as few rectangles; equal validations are grouped. */
-export function compactDataValidations(worksheet: Worksheet): void {
-  const validations = validationsOf(worksheet);
-  const groups = new Map<string, { validation: DataValidation; cells: Map<number, number[]> }>();
-  for (const [address, validation] of Object.entries(validations.model)) {
-    if (!validation) continue;
-    const cell = parseCellAddress(address);
-    // A range key (loaded whole thanks to the patch, or added by us) is kept as it is.
-    if (!cell) continue;
-    const key = JSON.stringify(validation);
-    let group = groups.get(key);
-    if (!group) groups.set(key, (group = { validation, cells: new Map() }));
-    const rows = group.cells.get(cell.column) ?? [];
-    rows.push(cell.row);
-    group.cells.set(cell.column, rows);
-    delete validations.model[address];
-  }
-  for (const { validation, cells } of groups.values()) {
-    for (const range of toRectangles(cells)) validations.model[range] = validation;
-  }
-}
-
-/** Adds a list dropdown to a block of cells, e.g. `B2:B5000`. */
-export function addListValidation(
-  worksheet: Worksheet,
-  range: string,
-  values: string[],
-  options: { allowBlank: boolean },
-): void {
-  validationsOf(worksheet).model[range] = {
-    type: 'list',
-    allowBlank: options.allowBlank,
-    showErrorMessage: true,
-    formulae: [listFormula(values)],
-  };
-}
-
-/** Whether any validation touches the data rows (2 and below) of a column. */
-export function hasValidationInColumn(worksheet: Worksheet, column: number): boolean {
-  return Object.entries(validationsOf(worksheet).model).some(([key, validation]) => {
-    if (!validation) return false;
-    return key.split(/\s+/).some((part) => {
-      const [from, to = from] = part.split(':').map(parseCellAddress);
-      if (!from || !to) return false;
-      return from.column <= column && column <= to.column && to.row >= 2;
-    });
-  });
-}
+/** CT_Worksheet's child elements, in the order the schema requires. */
+const WORKSHEET_ORDER = [
+  'sheetPr',
+  'dimension',
+  'sheetViews',
+  'sheetFormatPr',
+  'cols',
+  'sheetData',
+  'sheetCalcPr',
+  'sheetProtection',
+  'protectedRanges',
+  'scenarios',
+  'autoFilter',
+  'sortState',
+  'dataConsolidate',
+  'customSheetViews',
+  'mergeCells',
+  'phoneticPr',
+  'conditionalFormatting',
+  'dataValidations',
+  'hyperlinks',
+  'printOptions',
+  'pageMargins',
+  'pageSetup',
+  'headerFooter',
+  'rowBreaks',
+  'colBreaks',
+  'customProperties',
+  'cellWatches',
+  'ignoredErrors',
+  'smartTags',
+  'drawing',
+  'legacyDrawing',
+  'legacyDrawingHF',
+  'drawingHF',
+  'picture',
+  'oleObjects',
+  'controls',
+  'webPublishItems',
+  'tableParts',
+  'extLst',
+];
 
 /** Excel caps an inline list at 255 characters and splits it at commas. */
 const MAX_LIST_FORMULA_LENGTH = 255;
+
+export interface ListValidation {
+  /** e.g. `C2:C1048576`. */
+  range: string;
+  values: string[];
+}
+
+export interface ColumnWidth {
+  /** 0-based column. */
+  column: number;
+  /** In characters, as Excel measures column widths. */
+  width: number;
+}
+
+/** The prefix the part's root element uses (`x:`), so added elements land in the same namespace. */
+function prefixOf(xml: string): string {
+  const root = /<([\w.-]+:)?worksheet[\s>]/.exec(xml);
+  return root?.[1] ?? '';
+}
+
+/** The offset of the first top-level element named `name`, or -1. */
+function elementOffset(xml: string, name: string, prefix: string): number {
+  const match = new RegExp(`<${prefix}${name}[\\s/>]`).exec(xml);
+  return match ? match.index : -1;
+}
+
+/**
+ * Inserts `element` (a child of `<worksheet>` named `name`) before the first existing element the
+ * schema puts after it, or before `</worksheet>`.
+ */
+function insertInOrder(xml: string, name: string, element: string, prefix: string): string {
+  const later = WORKSHEET_ORDER.slice(WORKSHEET_ORDER.indexOf(name) + 1);
+  const candidates = later.map((other) => elementOffset(xml, other, prefix)).filter((offset) => offset >= 0);
+  const at = candidates.length > 0 ? Math.min(...candidates) : xml.lastIndexOf(`</${prefix}worksheet`);
+  if (at < 0) throw new Error('the worksheet part has no </worksheet>');
+  return xml.slice(0, at) + element + xml.slice(at);
+}
+
+/** The 0-based columns whose data rows (2 and below) already have a validation, any kind. */
+export function validatedColumns(xml: string): Set<number> {
+  const columns = new Set<number>();
+  const ranges: string[] = [];
+  for (const match of xml.matchAll(/<(?:\w+:)?dataValidation\s[^>]*?sqref\s*=\s*["']([^"']+)["']/g)) {
+    ranges.push(...match[1]!.split(/\s+/));
+  }
+  // Validations whose list is on another tab live in an extension (x14), with their ranges in <xm:sqref>.
+  for (const match of xml.matchAll(/<(?:\w+:)?sqref>([^<]+)<\/(?:\w+:)?sqref>/g)) ranges.push(...match[1]!.split(/\s+/));
+  for (const range of ranges) {
+    const [from, to = from] = range.split(':');
+    const left = columnOfReference(from!);
+    const right = columnOfReference(to!);
+    const bottom = Number(/\d+$/.exec(to!)?.[0] ?? 1_048_576);
+    if (left < 0 || right < 0 || bottom < 2) continue;
+    for (let column = left; column <= right; column++) columns.add(column);
+  }
+  return columns;
+}
 
 function listFormula(values: string[]): string {
   const bad = values.find((value) => value.includes(',') || value.includes('"'));
@@ -142,61 +120,92 @@ function listFormula(values: string[]): string {
   return formula;
 }
 
-function parseCellAddress(address: string): { row: number; column: number } | null {
-  const match = /^\$?([A-Z]{1,3})\$?(\d+)$/.exec(address);
-  if (!match) return null;
-  return { column: columnNumber(match[1]!), row: Number(match[2]) };
+function validationXml(validation: ListValidation, prefix: string): string {
+  return (
+    `<${prefix}dataValidation type="list" allowBlank="1" showErrorMessage="1" sqref="${escapeAttribute(validation.range)}">` +
+    `<${prefix}formula1>${escapeText(listFormula(validation.values))}</${prefix}formula1></${prefix}dataValidation>`
+  );
 }
 
-function columnNumber(letters: string): number {
-  let number = 0;
-  for (const letter of letters) number = number * 26 + (letter.charCodeAt(0) - 64);
-  return number;
-}
-
-export function columnLetters(column: number): string {
-  let letters = '';
-  for (let rest = column; rest > 0; rest = Math.floor((rest - 1) / 26)) {
-    letters = String.fromCharCode(65 + ((rest - 1) % 26)) + letters;
+/** Adds list dropdowns, into the existing `<dataValidations>` (its count moved on) or a new one. */
+export function addListValidations(xml: string, validations: ListValidation[]): string {
+  if (validations.length === 0) return xml;
+  const prefix = prefixOf(xml);
+  const added = validations.map((validation) => validationXml(validation, prefix)).join('');
+  const existing = new RegExp(`<${prefix}dataValidations(\\s[^>]*)?(/?)>`).exec(xml);
+  if (!existing) {
+    const element = `<${prefix}dataValidations count="${validations.length}">${added}</${prefix}dataValidations>`;
+    return insertInOrder(xml, 'dataValidations', element, prefix);
   }
-  return letters;
+  const closeTag = `</${prefix}dataValidations>`;
+  const openTag = existing[0];
+  const count = Number(/\bcount\s*=\s*["'](\d+)["']/.exec(openTag)?.[1] ?? 0) + validations.length;
+  const newOpen = /\bcount\s*=/.test(openTag)
+    ? openTag.replace(/\bcount\s*=\s*["']\d*["']/, `count="${count}"`).replace(/\/>$/, '>')
+    : openTag.replace(/\s*\/?>$/, ` count="${count}">`);
+  if (existing[2] === '/') {
+    return xml.slice(0, existing.index) + newOpen + added + closeTag + xml.slice(existing.index + openTag.length);
+  }
+  const close = xml.indexOf(closeTag, existing.index);
+  return xml.slice(0, existing.index) + newOpen + xml.slice(existing.index + openTag.length, close) + added + xml.slice(close);
 }
 
-/** Vertical runs per column, then neighbouring columns with the same runs joined sideways. */
-function toRectangles(cells: Map<number, number[]>): string[] {
-  const runsByColumn = new Map<number, string[]>();
-  for (const [column, rows] of cells) {
-    rows.sort((a, b) => a - b);
-    const runs: string[] = [];
-    let start = rows[0]!;
-    let end = start;
-    for (const row of rows.slice(1)) {
-      if (row === end + 1) {
-        end = row;
-      } else {
-        runs.push(`${start}:${end}`);
-        start = end = row;
-      }
-    }
-    runs.push(`${start}:${end}`);
-    runsByColumn.set(column, runs);
-  }
-  const ranges: string[] = [];
-  const columns = [...runsByColumn.keys()].sort((a, b) => a - b);
-  const done = new Set<string>();
-  for (const column of columns) {
-    for (const run of runsByColumn.get(column)!) {
-      if (done.has(`${column}|${run}`)) continue;
-      let right = column;
-      while (runsByColumn.get(right + 1)?.includes(run)) {
-        right++;
-        done.add(`${right}|${run}`);
-      }
-      const [top, bottom] = run.split(':').map(Number) as [number, number];
-      const from = `${columnLetters(column)}${top}`;
-      const to = `${columnLetters(right)}${bottom}`;
-      ranges.push(from === to ? from : `${from}:${to}`);
+/** Sets widths for columns that no `<col>` covers yet; columns a person sized are left alone. */
+export function addColumnWidths(xml: string, widths: ColumnWidth[]): string {
+  if (widths.length === 0) return xml;
+  const prefix = prefixOf(xml);
+  const sheetData = elementOffset(xml, 'sheetData', prefix);
+  const covered: { min: number; max: number }[] = [];
+  const colsMatch = new RegExp(`<${prefix}cols(\\s[^>]*)?>([\\s\\S]*?)</${prefix}cols>`).exec(xml);
+  if (colsMatch && (sheetData < 0 || colsMatch.index < sheetData)) {
+    for (const col of colsMatch[2]!.matchAll(/<(?:\w+:)?col\s([^>]*?)\/?>/g)) {
+      const min = Number(/\bmin\s*=\s*["'](\d+)["']/.exec(col[1]!)?.[1]);
+      const max = Number(/\bmax\s*=\s*["'](\d+)["']/.exec(col[1]!)?.[1]);
+      if (min > 0 && max >= min) covered.push({ min, max });
     }
   }
-  return ranges;
+  const fresh = widths.filter(({ column }) => !covered.some((c) => column + 1 >= c.min && column + 1 <= c.max));
+  if (fresh.length === 0) return xml;
+  const colXml = (c: ColumnWidth) =>
+    `<${prefix}col min="${c.column + 1}" max="${c.column + 1}" width="${c.width}" customWidth="1"/>`;
+  if (!colsMatch || (sheetData >= 0 && colsMatch.index > sheetData)) {
+    return insertInOrder(xml, 'cols', `<${prefix}cols>${fresh.map(colXml).join('')}</${prefix}cols>`, prefix);
+  }
+  // `<col>` elements must stay sorted by column: merge the new ones in place.
+  const existing = [...colsMatch[2]!.matchAll(/<(?:\w+:)?col\s[^>]*?(?:\/>|>[\s\S]*?<\/(?:\w+:)?col>)/g)].map((m) => ({
+    min: Number(/\bmin\s*=\s*["'](\d+)["']/.exec(m[0])?.[1]),
+    text: m[0],
+  }));
+  const merged = [...existing, ...fresh.map((c) => ({ min: c.column + 1, text: colXml(c) }))].sort((a, b) => a.min - b.min);
+  const contentStart = colsMatch.index + colsMatch[0].indexOf('>') + 1;
+  const contentEnd = colsMatch.index + colsMatch[0].lastIndexOf('<');
+  return xml.slice(0, contentStart) + merged.map((c) => c.text).join('') + xml.slice(contentEnd);
+}
+
+/** A new tab's worksheet part: the header row in `headerStyle`, frozen below it, widths set. */
+export function newWorksheetXml(headers: string[], headerStyle: number, widths: ColumnWidth[]): string {
+  const cells = headers
+    .map(
+      (header, column) =>
+        `<c r="${columnLetters(column)}1" s="${headerStyle}" t="inlineStr"><is><t>${escapeText(header)}</t></is></c>`,
+    )
+    .join('');
+  const cols = widths.length
+    ? `<cols>${widths.map((c) => `<col min="${c.column + 1}" max="${c.column + 1}" width="${c.width}" customWidth="1"/>`).join('')}</cols>`
+    : '';
+  const last = headers.length > 0 ? `:${columnLetters(headers.length - 1)}1` : '';
+  return (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' +
+    '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" ' +
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">' +
+    `<dimension ref="A1${last}"/>` +
+    '<sheetViews><sheetView workbookViewId="0">' +
+    '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>' +
+    '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews>' +
+    '<sheetFormatPr defaultRowHeight="15"/>' +
+    cols +
+    `<sheetData>${headers.length ? `<row r="1">${cells}</row>` : ''}</sheetData>` +
+    '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>' +
+    '</worksheet>'
+  );
 }

@@ -4,7 +4,7 @@
  */
 import { WorkbookError } from '../../shared/errors.js';
 import { WorkbookChangedError } from '../sheet-store.js';
-import { backupPathOf } from './workbook-file.js';
+import { backupFolderOf } from './workbook-file.js';
 
 export type FileAction = 'read' | 'write' | 'create';
 
@@ -45,7 +45,7 @@ export function toWorkbookError(error: unknown, path: string, action: FileAction
 
 /** exceljs could not make sense of the bytes: say what the file probably is instead. */
 export function notAWorkbookError(path: string, bytes: Buffer, cause: unknown): WorkbookError {
-  const restore = `Open it in Excel to repair it, or restore the previous version (${backupPathOf(path)}, if present).`;
+  const restore = `Open it in Excel to repair it, or restore the newest copy in ${backupFolderOf(path)}, if present.`;
   let message: string;
   if (bytes.length === 0) {
     message = `${path} is empty (0 bytes), not an .xlsx workbook. ${restore}`;
