@@ -107,15 +107,20 @@ let corpus: Corpus;
 beforeAll(async () => {
   // Without the tools every test skips (or fails under CI) through requireOtherWriters.
   if (missingOtherWriters() !== null) return;
-  corpus = await buildCorpus();
+  const root = await mkdtemp(join(tmpdir(), 'productops-other-writers-'));
+  try {
+    corpus = await buildCorpus(root);
+  } catch (error) {
+    await rm(root, { recursive: true, force: true });
+    throw error;
+  }
 }, 300_000);
 
 afterAll(async () => {
   if (corpus) await rm(corpus.root, { recursive: true, force: true });
 });
 
-async function buildCorpus(): Promise<Corpus> {
-  const root = await mkdtemp(join(tmpdir(), 'productops-other-writers-'));
+async function buildCorpus(root: string): Promise<Corpus> {
   const demo = join(root, 'demo');
   const made = await runCli(['demo', demo, '--json'], root);
   if (made.code !== 0) throw new Error(`demo failed (${made.code}): ${made.stderr}`);
@@ -223,6 +228,21 @@ function cellXml(xml: string, ref: string): string | undefined {
   return new RegExp(`<c r="${ref}"(?:\\s[^>]*)?(?:/>|>.*?</c>)`, 's').exec(xml)?.[0];
 }
 
+/** Excel's built-in number formats that the writers here use (ECMA-376 Part 1, 18.8.30). */
+const BUILT_IN_FORMATS: Record<string, string> = { '0': 'General', '9': '0%', '10': '0.00%' };
+
+/** The number format code of one cell, from its style index and styles.xml. */
+function numberFormatOf(path: string, tab: string, ref: string): string {
+  const styles = unzip(readFileSync(path)).get('xl/styles.xml')!.toString('utf8');
+  const style = Number(/\ss="(\d+)"/.exec(cellXml(sheetXml(path, tab), ref) ?? '')?.[1] ?? 0);
+  const cellXfs = /<cellXfs\b[^>]*>(.*?)<\/cellXfs>/s.exec(styles)?.[1] ?? '';
+  const xf = [...cellXfs.matchAll(/<xf\b[^>]*>/g)][style]?.[0] ?? '';
+  const id = /numFmtId="(\d+)"/.exec(xf)?.[1] ?? '0';
+  const custom = new RegExp(`<numFmt\\b[^>]*numFmtId="${id}"[^>]*formatCode="([^"]*)"`).exec(styles)?.[1];
+  const code = custom ?? BUILT_IN_FORMATS[id] ?? `built-in ${id}`;
+  return code.replace(/&quot;/g, '"').replace(/&amp;/g, '&');
+}
+
 function columnLetters(index: number): string {
   let n = index + 1;
   let letters = '';
@@ -311,6 +331,8 @@ describe('reading what LibreOffice and openpyxl saved', () => {
     expect(pounds).toHaveLength(1);
     expect(cellXml(scoringXml, percent[0]!.cell)).toMatch(/<v>0\.8<\/v>/);
     expect(cellXml(paramsXml, pounds[0]!.cell)).toMatch(/<v>1200<\/v>/);
+    expect(numberFormatOf(path, 'Scoring_Inputs', percent[0]!.cell)).toBe('0%');
+    expect(numberFormatOf(path, 'Params', pounds[0]!.cell)).toBe('"£"#,##0');
     expect(summary.booleans.length).toBeGreaterThan(50);
 
     const tabs = await read(path, PRODUCT_OPS_TABS);
@@ -339,9 +361,10 @@ describe('reading what LibreOffice and openpyxl saved', () => {
     const summary = corpus.tidy.productOpsSummary;
     const helper = summary.tabs.Scoring_Inputs!.helperColumn!;
     const scoringXml = sheetXml(path, 'Scoring_Inputs');
-    const styles = unzip(readFileSync(path)).get('xl/styles.xml')!.toString('utf8');
-    expect(styles).toContain('formatCode="0%"');
-    expect(styles).toMatch(/formatCode="[^"]*£#,##0"/);
+    const percent = summary.cells.find((c) => c.numberFormat === '0%')!;
+    const pounds = summary.cells.find((c) => c.numberFormat === '"£"#,##0')!;
+    expect(numberFormatOf(path, 'Scoring_Inputs', percent.cell)).toBe('0%');
+    expect(numberFormatOf(path, 'Params', pounds.cell)).toBe('\\£#,##0');
     // LibreOffice calculated the helper formulas and saved their results, 0 too.
     expect(scoringXml).toMatch(
       new RegExp(`<c r="${helper.letter}\\d+"[^>]*><f[^>]*>[A-Z]+\\d+\\*2</f><v>0</v></c>`),
@@ -414,7 +437,9 @@ describe('a run on workbooks another program saved', () => {
       corpus.baseline.report.warnings.map(withoutRow).sort(),
     );
 
-    // Keys and scores stayed with their rows.
+    // The rows did move; keys and scores stayed with them.
+    const originalOrder = (await readTab(corpus.backlog, 'Backlog')).rows.map((row) => row.cells[0] ?? '');
+    expect(corpus.tidy.backlogSummary.tabs.Backlog!.rowOrder).not.toEqual(originalOrder);
     for (const [edited, original, tabs] of [
       [productOps, corpus.productOps, PRODUCT_OPS_TABS],
       [backlog, corpus.backlog, BACKLOG_TABS],
@@ -513,6 +538,7 @@ describe('PM workbooks with charts, pivot tables, SmartArt and more', () => {
   it('the kitchen sink holds every part it claims, and LibreOffice and openpyxl open it', async (context) => {
     requireOtherWriters(context);
     const parts = unzip(readFileSync(corpus.kitchenSink.path));
+    expect([...parts.keys()]).toEqual(corpus.kitchenSink.parts);
     for (const part of [
       'xl/charts/chart1.xml',
       'xl/chartsheets/sheet1.xml',

@@ -207,15 +207,18 @@ function trimEnd(xml: string, start: number, end: number): number {
 }
 
 function localName(xml: string, start: number, end: number): string {
-  const colon = xml.indexOf(':', start);
-  return xml.slice(colon >= 0 && colon < end ? colon + 1 : start, end);
+  for (let index = start; index < end; index++) {
+    if (xml.charCodeAt(index) === 58 /* : */) return xml.slice(index + 1, end);
+  }
+  return xml.slice(start, end);
 }
 
 function sameName(xml: string, start: number, end: number, name: string, anyPrefix: boolean): boolean {
   if (end - start === name.length && xml.startsWith(name, start)) return true;
   if (!anyPrefix) return false;
-  const colon = xml.indexOf(':', start);
-  return colon >= 0 && colon < end && end - colon - 1 === name.length && xml.startsWith(name, colon + 1);
+  let colon = -1;
+  for (let index = start; index < end && colon < 0; index++) if (xml.charCodeAt(index) === 58) colon = index;
+  return colon >= 0 && end - colon - 1 === name.length && xml.startsWith(name, colon + 1);
 }
 
 const ENTITY = /&(?:#x([0-9a-fA-F]+)|#(\d+)|(amp|lt|gt|quot|apos));/g;
