@@ -181,12 +181,14 @@ export function setBackendCell(
   value: string | number | boolean | null,
 ): boolean {
   const changes = changesFor(ctx, tab)!;
-  ctx.backendCells.push({ tab, rowKey, column, value, flow });
+  const remembered = ctx.memory.rows.get(rowStateKey(tab, rowKey));
+  const known = remembered !== undefined && Object.hasOwn(remembered, column);
+  // What the database already remembers needs no saving again.
+  if (!known || remembered[column] !== value) ctx.backendCells.push({ tab, rowKey, column, value, flow });
   const before = changes.current(row, column);
   const changed = changes.set(row, column, value, flow);
   if (changed && ctx.include.has(flow)) {
-    const remembered = ctx.memory.rows.get(rowStateKey(tab, rowKey));
-    if (remembered && Object.hasOwn(remembered, column)) {
+    if (known) {
       const last = remembered[column] as CellValue;
       const table = ctx.tables[tab]!;
       const type = table.spec.columns.find((c) => c.name === column)!.type;

@@ -3,6 +3,7 @@
  * Saved only after the sheets were written, so a crash in between makes the next run see the
  * sheets as changed and converge, never forget a person's edit.
  */
+import { createHash } from 'node:crypto';
 import { upsertRows } from '../db/bulk.js';
 import type { Database } from '../db/database.js';
 import { cellText, parseBoolean } from '../shared/values.js';
@@ -18,9 +19,14 @@ const SEQUENCE = 'initiative_key';
 const snapshots = new WeakMap<Memory, Map<string, string>>();
 const firstSeen = new WeakMap<Memory, Map<string, string>>();
 
+/**
+ * A row's identity and a digest of its content (timestamps left out). The digest, not the row's
+ * text, is what the run keeps for every row of every table, so memory stays small at 40,000 params.
+ */
 const fingerprint = (table: string, row: Record<string, unknown>, key: string[]) => {
   const { updated_at: _u, computed_at: _c, first_seen_at: _f, ...rest } = row;
-  return [`${table}|${key.map((k) => row[k]).join('|')}`, JSON.stringify(rest)] as const;
+  const digest = createHash('sha1').update(JSON.stringify(rest)).digest('base64');
+  return [`${table}|${key.map((k) => row[k]).join('|')}`, digest] as const;
 };
 
 /** Rows of `table` that differ from what it held at the start (ignoring timestamps). */
@@ -101,16 +107,25 @@ const flag = (raw: unknown) => {
 /** Saves what the command derived; `written` says whether its sheet changes landed. */
 export async function saveMemory(database: Database, ctx: RunContext, runId: number | null): Promise<void> {
   const now = ctx.now;
-  const rows = new Map(ctx.memory.rows);
+  // Only rows where a remembered cell changes are copied and saved: a no-edit run touches none.
+  const updated = new Map<string, Record<string, unknown>>();
+  const remember = (id: string, column: string, value: unknown): void => {
+    const before = ctx.memory.rows.get(id);
+    if (before && Object.hasOwn(before, column) && before[column] === value) return;
+    let cells = updated.get(id);
+    if (!cells) updated.set(id, (cells = { ...(before ?? {}) }));
+    cells[column] = value;
+  };
   for (const c of ctx.backendCells) {
     if (!ctx.include.has(c.flow)) continue;
-    const id = rowStateKey(c.tab, c.rowKey);
-    const cells = { ...(rows.get(id) ?? {}) };
-    cells[c.column] = c.value instanceof Date ? c.value.toISOString() : c.value;
-    rows.set(id, cells);
+    remember(
+      rowStateKey(c.tab, c.rowKey),
+      c.column,
+      c.value instanceof Date ? c.value.toISOString() : c.value,
+    );
   }
-  rememberShared(ctx, rows);
-  const changedRows = [...rows].filter(
+  rememberShared(ctx, remember);
+  const changedRows = [...updated].filter(
     ([id, cells]) => JSON.stringify(ctx.memory.rows.get(id)) !== JSON.stringify(cells),
   );
 

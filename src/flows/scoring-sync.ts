@@ -139,8 +139,14 @@ function mergeShared(ctx: RunContext, i: Initiative, backlog: TabChanges, scorin
   }
 }
 
-/** After a write: remember shared cells only where both tabs now agree, so no edit is ever lost. */
-export function rememberShared(ctx: RunContext, rows: Map<string, Record<string, unknown>>): void {
+/**
+ * After a write: remember shared cells only where both tabs now agree, so no edit is ever lost.
+ * `remember(rowStateKey, column, value)` records one cell.
+ */
+export function rememberShared(
+  ctx: RunContext,
+  remember: (id: string, column: string, value: unknown) => void,
+): void {
   const backlog = ctx.changes.backlog;
   const scoring = ctx.changes.scoring;
   if (!backlog || !scoring) return;
@@ -153,8 +159,6 @@ export function rememberShared(ctx: RunContext, rows: Map<string, Record<string,
   };
   for (const i of ctx.initiatives.values()) {
     if (!i.scoringRow) continue;
-    const b: Record<string, unknown> = { ...(rows.get(rowStateKey('backlog', i.key)) ?? {}) };
-    const s: Record<string, unknown> = { ...(rows.get(rowStateKey('scoring', i.key)) ?? {}) };
     for (const field of SHARED_FIELDS) {
       const rawB = applied(backlog, i.row, field, 'backlog sync');
       const rawS = applied(scoring, i.scoringRow, field, FLOW);
@@ -162,11 +166,9 @@ export function rememberShared(ctx: RunContext, rows: Map<string, Record<string,
       const vb = sharedValue(field, rawB);
       const vs = sharedValue(field, rawS);
       if (vb !== vs) continue;
-      b[field] = vb;
-      s[field] = vs;
+      remember(rowStateKey('backlog', i.key), field, vb);
+      remember(rowStateKey('scoring', i.key), field, vs);
     }
-    rows.set(rowStateKey('backlog', i.key), b);
-    rows.set(rowStateKey('scoring', i.key), s);
   }
 }
 

@@ -138,7 +138,7 @@ describe('a crash (kill -9) in the middle of a run', () => {
     await wb.xlsx.writeFile(productOpsFile());
     const expected = (await sheet(backlogFile(), 'Backlog')).map((r) => [r.initiative_key, r.rank]);
 
-    for (const delay of [150, 400, 900]) {
+    for (const delay of [100, 300, 600]) {
       const child = spawn(
         process.execPath,
         ['--import', 'tsx', 'src/cli/bin.ts', 'run', '--config', configFile],
@@ -147,9 +147,11 @@ describe('a crash (kill -9) in the middle of a run', () => {
           stdio: 'ignore',
         },
       );
+      // Listen before waiting: a run may finish before the kill.
+      const exited = new Promise((r) => child.on('exit', r));
       await new Promise((r) => setTimeout(r, delay));
       child.kill('SIGKILL');
-      await new Promise((r) => child.on('exit', r));
+      await exited;
       // Whatever moment it died at, each workbook is a whole workbook (old or new).
       await sheet(backlogFile(), 'Backlog');
       await sheet(productOpsFile(), 'Scoring_Inputs');

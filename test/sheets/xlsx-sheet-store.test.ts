@@ -15,7 +15,6 @@ import { watch } from 'node:fs';
 import {
   chmod,
   lstat,
-  mkdir,
   readdir,
   readFile,
   readlink,
@@ -202,11 +201,15 @@ describe('XlsxSheetStore', () => {
       await addChart(path);
       const before = unzip(await readFile(path));
       const store = new XlsxSheetStore(path);
-      const first = await readAndWrite(store, [{ tab: 'Backlog', updates: [{ row: 2, column: 2, value: 8 }] }]);
+      const first = await readAndWrite(store, [
+        { tab: 'Backlog', updates: [{ row: 2, column: 2, value: 8 }] },
+      ]);
       expect(first).toEqual({ cellsWritten: 1, rowsAppended: 0, warnings: [] });
       const after = unzip(await readFile(path));
       expect([...after.keys()]).toEqual([...before.keys()]);
-      const changed = [...after].filter(([name, bytes]) => !before.get(name)!.equals(bytes)).map(([name]) => name);
+      const changed = [...after]
+        .filter(([name, bytes]) => !before.get(name)!.equals(bytes))
+        .map(([name]) => name);
       expect(changed).toEqual(['xl/worksheets/sheet1.xml']);
       // Inside the written worksheet, only the cell C2 differs.
       const oldXml = before.get('xl/worksheets/sheet1.xml')!.toString('utf8');
@@ -224,7 +227,9 @@ describe('XlsxSheetStore', () => {
       await store.write([{ tab: 'Backlog', updates: [{ row: 2, column: 1, value: 'Checkout v3' }] }]);
       const backups = await listBackups(path);
       expect(backups).toHaveLength(2);
-      expect((await loadWorkbook(backups[0]!)).getWorksheet('Backlog')!.getCell('B2').value).toBe('Checkout v2');
+      expect((await loadWorkbook(backups[0]!)).getWorksheet('Backlog')!.getCell('B2').value).toBe(
+        'Checkout v2',
+      );
       expect((await loadWorkbook(backups[1]!)).getWorksheet('Backlog')!.getCell('B2').value).toBe('Checkout');
       expect((await loadWorkbook(path)).getWorksheet('Backlog')!.getCell('B2').value).toBe('Checkout v3');
       expect((await readdir(folder)).sort()).toEqual(['.productops', 'backlog.xlsx']);
@@ -348,7 +353,9 @@ describe('XlsxSheetStore', () => {
       // A process id that cannot be running (above Linux's pid_max).
       const leftover = join(folder, '.backlog.xlsx.99999999.0a1b2c3d4e5f.tmp');
       await writeFile(leftover, 'half a workbook');
-      await readAndWrite(new XlsxSheetStore(path), [{ tab: 'Backlog', updates: [{ row: 2, column: 1, value: 'v2' }] }]);
+      await readAndWrite(new XlsxSheetStore(path), [
+        { tab: 'Backlog', updates: [{ row: 2, column: 1, value: 'v2' }] },
+      ]);
       expect((await readdir(folder)).sort()).toEqual(['.productops', 'backlog.xlsx']);
     });
   });

@@ -79,7 +79,12 @@ export function readCellElement(reader: XmlReader, context: CellContext): CellEl
       }
     }
   }
-  return { column, style, hasFormula: formula !== null, value: cellValue(type, saved, formula, inline, style, context) };
+  return {
+    column,
+    style,
+    hasFormula: formula !== null,
+    value: cellValue(type, saved, formula, inline, style, context),
+  };
 }
 
 function cellValue(

@@ -98,7 +98,8 @@ export function validatedColumns(xml: string): Set<number> {
     ranges.push(...match[1]!.split(/\s+/));
   }
   // Validations whose list is on another tab live in an extension (x14), with their ranges in <xm:sqref>.
-  for (const match of xml.matchAll(/<(?:\w+:)?sqref>([^<]+)<\/(?:\w+:)?sqref>/g)) ranges.push(...match[1]!.split(/\s+/));
+  for (const match of xml.matchAll(/<(?:\w+:)?sqref>([^<]+)<\/(?:\w+:)?sqref>/g))
+    ranges.push(...match[1]!.split(/\s+/));
   for (const range of ranges) {
     const [from, to = from] = range.split(':');
     const left = columnOfReference(from!);
@@ -144,10 +145,18 @@ export function addListValidations(xml: string, validations: ListValidation[]): 
     ? openTag.replace(/\bcount\s*=\s*["']\d*["']/, `count="${count}"`).replace(/\/>$/, '>')
     : openTag.replace(/\s*\/?>$/, ` count="${count}">`);
   if (existing[2] === '/') {
-    return xml.slice(0, existing.index) + newOpen + added + closeTag + xml.slice(existing.index + openTag.length);
+    return (
+      xml.slice(0, existing.index) + newOpen + added + closeTag + xml.slice(existing.index + openTag.length)
+    );
   }
   const close = xml.indexOf(closeTag, existing.index);
-  return xml.slice(0, existing.index) + newOpen + xml.slice(existing.index + openTag.length, close) + added + xml.slice(close);
+  return (
+    xml.slice(0, existing.index) +
+    newOpen +
+    xml.slice(existing.index + openTag.length, close) +
+    added +
+    xml.slice(close)
+  );
 }
 
 /** Sets widths for columns that no `<col>` covers yet; columns a person sized are left alone. */
@@ -164,7 +173,9 @@ export function addColumnWidths(xml: string, widths: ColumnWidth[]): string {
       if (min > 0 && max >= min) covered.push({ min, max });
     }
   }
-  const fresh = widths.filter(({ column }) => !covered.some((c) => column + 1 >= c.min && column + 1 <= c.max));
+  const fresh = widths.filter(
+    ({ column }) => !covered.some((c) => column + 1 >= c.min && column + 1 <= c.max),
+  );
   if (fresh.length === 0) return xml;
   const colXml = (c: ColumnWidth) =>
     `<${prefix}col min="${c.column + 1}" max="${c.column + 1}" width="${c.width}" customWidth="1"/>`;
@@ -172,11 +183,15 @@ export function addColumnWidths(xml: string, widths: ColumnWidth[]): string {
     return insertInOrder(xml, 'cols', `<${prefix}cols>${fresh.map(colXml).join('')}</${prefix}cols>`, prefix);
   }
   // `<col>` elements must stay sorted by column: merge the new ones in place.
-  const existing = [...colsMatch[2]!.matchAll(/<(?:\w+:)?col\s[^>]*?(?:\/>|>[\s\S]*?<\/(?:\w+:)?col>)/g)].map((m) => ({
-    min: Number(/\bmin\s*=\s*["'](\d+)["']/.exec(m[0])?.[1]),
-    text: m[0],
-  }));
-  const merged = [...existing, ...fresh.map((c) => ({ min: c.column + 1, text: colXml(c) }))].sort((a, b) => a.min - b.min);
+  const existing = [...colsMatch[2]!.matchAll(/<(?:\w+:)?col\s[^>]*?(?:\/>|>[\s\S]*?<\/(?:\w+:)?col>)/g)].map(
+    (m) => ({
+      min: Number(/\bmin\s*=\s*["'](\d+)["']/.exec(m[0])?.[1]),
+      text: m[0],
+    }),
+  );
+  const merged = [...existing, ...fresh.map((c) => ({ min: c.column + 1, text: colXml(c) }))].sort(
+    (a, b) => a.min - b.min,
+  );
   const contentStart = colsMatch.index + colsMatch[0].indexOf('>') + 1;
   const contentEnd = colsMatch.index + colsMatch[0].lastIndexOf('<');
   return xml.slice(0, contentStart) + merged.map((c) => c.text).join('') + xml.slice(contentEnd);

@@ -4,8 +4,9 @@
  * sheet-indexed reference such as a defined name's `localSheetId` moves), and dropping the
  * calculation chain when a formula was overwritten.
  */
-import { CONTENT_TYPES, insertBeforeClose, RELATIONSHIP_TYPES, XlsxPackage } from './xlsx-package.js';
+
 import { DATE_FORMAT_CODE } from './workbook-styles.js';
+import { CONTENT_TYPES, insertBeforeClose, RELATIONSHIP_TYPES, XlsxPackage } from './xlsx-package.js';
 import { END, escapeAttribute, OPEN, XmlReader } from './xml.js';
 import { writeZip } from './zip-archive.js';
 
@@ -89,7 +90,9 @@ export function addWorksheet(pkg: XlsxPackage, name: string, xml: string): void 
     if (reader.name === 'sheet') sheetId = Math.max(sheetId, Number(reader.attribute('sheetId') ?? 0));
   }
   // Use whatever prefix the workbook bound to the relationships namespace, or bind one here.
-  const bound = new RegExp(`xmlns:([\\w.-]+)\\s*=\\s*["']${RELATIONSHIPS.replace(/[./]/g, '\\$&')}["']`).exec(workbook);
+  const bound = new RegExp(`xmlns:([\\w.-]+)\\s*=\\s*["']${RELATIONSHIPS.replace(/[./]/g, '\\$&')}["']`).exec(
+    workbook,
+  );
   const idAttribute = bound ? `${bound[1]}:id="${id}"` : `xmlns:r="${RELATIONSHIPS}" r:id="${id}"`;
   const element = `<${sheetsPrefix}sheet name="${escapeAttribute(name)}" sheetId="${sheetId + 1}" ${idAttribute}/>`;
   pkg.setText(pkg.workbookPart, insertBeforeClose(workbook, 'sheets', element));

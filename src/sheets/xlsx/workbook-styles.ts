@@ -7,8 +7,8 @@ import { CLOSE, END, escapeAttribute, OPEN, XmlReader } from './xml.js';
 
 /** Built-in number formats that are dates or times (ECMA-376 Part 1, 18.8.30, plus East Asian ids). */
 const BUILT_IN_DATE_FORMATS = new Set([
-  14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 45, 46, 47, 50, 51, 52, 53,
-  54, 55, 56, 57, 58,
+  14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 45, 46, 47, 50, 51, 52, 53, 54,
+  55, 56, 57, 58,
 ]);
 
 export interface WorkbookStyles {
@@ -183,7 +183,9 @@ function addToList(xml: string, list: string, element: string, beforeWhenMissing
         }
       }
       const open = withCount(xml.slice(openStart, openEnd), count + 1);
-      return xml.slice(0, openStart) + open + xml.slice(openEnd, closeStart) + element + xml.slice(closeStart);
+      return (
+        xml.slice(0, openStart) + open + xml.slice(openEnd, closeStart) + element + xml.slice(closeStart)
+      );
     }
   }
   if (!beforeWhenMissing) throw new Error(`styles.xml has no <${list}>`);

@@ -142,7 +142,12 @@ export function readWorksheet(name: string, xml: string, context: CellContext): 
 }
 
 /** The row's values from column A, trailing empty cells dropped; the reader ends on `</row>`. */
-function readRowCells(reader: XmlReader, context: CellContext, merges: Rectangle[], rowNumber: number): CellValue[] {
+function readRowCells(
+  reader: XmlReader,
+  context: CellContext,
+  merges: Rectangle[],
+  rowNumber: number,
+): CellValue[] {
   const cells: CellValue[] = [];
   let column = -1;
   for (let kind = reader.next(); kind !== END; kind = reader.next()) {
@@ -209,7 +214,8 @@ function indexRows(xml: string, span: SheetDataSpan): RowElement[] {
     const qualifiedName = openTag.slice(1).split(/[\s/>]/, 1)[0]!;
     const closeTag = `</${qualifiedName}>`;
     const contentEnd = xml.indexOf(closeTag, reader.end);
-    if (contentEnd < 0 || contentEnd > span.contentEnd) throw new XmlFormatError(`row ${number} never closes`);
+    if (contentEnd < 0 || contentEnd > span.contentEnd)
+      throw new XmlFormatError(`row ${number} never closes`);
     rows.push({
       number,
       start,
@@ -245,9 +251,12 @@ function readRowElement(xml: string, row: RowElement, context: CellContext): Pla
       continue;
     }
     const start = reader.start;
-    const cell = readCellElement(reader, context);
-    column = cell.column >= 0 ? cell.column : column + 1;
-    cells.push({ ...cell, column, start, end: reader.end, hasReference: cell.column >= 0 });
+    const cell = readCellElement(reader, context) as PlacedCell;
+    cell.hasReference = cell.column >= 0;
+    column = cell.column = cell.hasReference ? cell.column : column + 1;
+    cell.start = start;
+    cell.end = reader.end;
+    cells.push(cell);
   }
   return cells;
 }
@@ -304,14 +313,14 @@ export function patchWorksheet(
   };
   const where = (row: number, column: number) => `${tabName}!${columnLetters(column)}${row}`;
 
-  /** Row number → column → value to write. */
-  const targets = new Map<number, Map<number, CellValue>>();
+  /** Row number → values to write by column (`undefined`: leave the cell alone). */
+  const targets = new Map<number, (CellValue | undefined)[]>();
   const put = (row: number, column: number, value: CellValue): void => {
     const prepared = prepareCellValue(value);
     if (prepared.problem) result.warnings.push(`${where(row, column)}: ${prepared.problem}`);
     let columns = targets.get(row);
-    if (!columns) targets.set(row, (columns = new Map()));
-    columns.set(column, prepared.value);
+    if (!columns) targets.set(row, (columns = []));
+    columns[column] = prepared.value;
   };
 
   const headerStyles = new Map<number, string | undefined>();
@@ -329,10 +338,14 @@ export function patchWorksheet(
 
   const skipped = new Set<number>();
   for (const guard of change.guards ?? []) {
-    const moved = guard.keyCells.find(({ column, value }) => textOf(valueAt(guard.row, column)) !== value.trim());
+    const moved = guard.keyCells.find(
+      ({ column, value }) => textOf(valueAt(guard.row, column)) !== value.trim(),
+    );
     if (moved) {
       skipped.add(guard.row);
-      result.warnings.push(`${tabName} row ${guard.row} no longer holds "${moved.value}", so its updates were skipped`);
+      result.warnings.push(
+        `${tabName} row ${guard.row} no longer holds "${moved.value}", so its updates were skipped`,
+      );
     }
   }
   for (const update of change.updates ?? []) {
@@ -362,58 +375,74 @@ export function patchWorksheet(
   const rewritten = new Map<number, string>();
   for (const [number, columns] of targets) {
     const existing = byNumber.get(number);
-    const cells = cellsOf(number);
+    const cells = existing ? cellsOf(number) : [];
     const rowStyle = existing ? rowDefaultStyle(existing.openTag) : undefined;
-    const pieces: { column: number; text: string }[] = [];
-    const handled = new Set<number>();
+    let content = '';
     let changed = false;
+    let firstColumn = -1;
+    let lastColumn = -1;
+    const add = (column: number, text: string) => {
+      content += text;
+      if (firstColumn < 0) firstColumn = column;
+      lastColumn = column;
+    };
+    // Existing cells and new ones, merged in column order (the order the schema requires).
+    let next = 0;
+    const addNewCellsBefore = (limit: number) => {
+      for (; next < Math.min(limit, columns.length); next++) {
+        const value = columns[next];
+        if (value === undefined || cells.some((cell) => cell.column === next)) continue;
+        if (merges.length > 0 && coveredByMerge(merges, number, next)) {
+          result.warnings.push(`${where(number, next)} is covered by merged cells, so it was not written`);
+          continue;
+        }
+        if (value === null) continue;
+        const style =
+          number === 1 && headerStyles.has(next) ? headerStyles.get(next) : (rowStyle ?? columnStyle(next));
+        const text = cellXml(`${columnLetters(next)}${number}`, value, style, context);
+        if (text === null) continue;
+        add(next, text);
+        result.cellsWritten++;
+        changed = true;
+        maxColumn = Math.max(maxColumn, next);
+      }
+    };
     for (const cell of cells) {
+      addNewCellsBefore(cell.column);
       const reference = `${columnLetters(cell.column)}${number}`;
       const original = xml.slice(cell.start, cell.end);
-      const keep = cell.hasReference ? original : original.replace(/^<(\S+?)(\s|\/?>)/, `<$1 r="${reference}"$2`);
-      if (!columns.has(cell.column)) {
-        pieces.push({ column: cell.column, text: keep });
+      const keep = cell.hasReference
+        ? original
+        : original.replace(/^<(\S+?)(\s|\/?>)/, `<$1 r="${reference}"$2`);
+      const value = columns[cell.column];
+      if (value === undefined) {
+        add(cell.column, keep);
         continue;
       }
-      handled.add(cell.column);
-      const value = columns.get(cell.column)!;
-      const covered = merges.length > 0 && coveredByMerge(merges, number, cell.column);
-      if (covered) {
-        result.warnings.push(`${where(number, cell.column)} is covered by merged cells, so it was not written`);
-        pieces.push({ column: cell.column, text: keep });
+      if (merges.length > 0 && coveredByMerge(merges, number, cell.column)) {
+        result.warnings.push(
+          `${where(number, cell.column)} is covered by merged cells, so it was not written`,
+        );
+        add(cell.column, keep);
         continue;
       }
       if (sameCellValue(cell.value, value)) {
-        pieces.push({ column: cell.column, text: keep });
+        add(cell.column, keep);
         continue;
       }
       const text = cellXml(reference, value, cell.style, context);
       if (cell.hasFormula) formulaRemoved = true;
-      if (text !== null) pieces.push({ column: cell.column, text });
+      if (text !== null) add(cell.column, text);
       result.cellsWritten++;
       changed = true;
     }
-    for (const [column, value] of columns) {
-      if (handled.has(column)) continue;
-      if (merges.length > 0 && coveredByMerge(merges, number, column)) {
-        result.warnings.push(`${where(number, column)} is covered by merged cells, so it was not written`);
-        continue;
-      }
-      if (value === null) continue;
-      const style = number === 1 && headerStyles.has(column) ? headerStyles.get(column) : (rowStyle ?? columnStyle(column));
-      const text = cellXml(`${columnLetters(column)}${number}`, value, style, context);
-      if (text === null) continue;
-      pieces.push({ column, text });
-      result.cellsWritten++;
-      changed = true;
-      maxColumn = Math.max(maxColumn, column);
-    }
+    addNewCellsBefore(columns.length);
     if (!changed) continue;
     maxRow = Math.max(maxRow, number);
-    pieces.sort((a, b) => a.column - b.column);
-    const content = pieces.map((piece) => piece.text).join('');
-    const lastColumn = pieces.length > 0 ? pieces[pieces.length - 1]!.column : 0;
-    rewritten.set(number, rowXml(existing, number, content, pieces[0]?.column ?? 0, lastColumn, span.prefix));
+    rewritten.set(
+      number,
+      rowXml(existing, number, content, Math.max(firstColumn, 0), Math.max(lastColumn, 0), span.prefix),
+    );
   }
   if (rewritten.size === 0) return { xml, formulaRemoved: false };
 

@@ -8,8 +8,8 @@
  * SmartArt, comments, macros' neighbours and parts no library models come back byte for byte.
  */
 import { posix } from 'node:path';
-import { readZipEntries, readZipEntry, writeZip, type ZipEntry, type ZipOutput } from './zip-archive.js';
 import { CLOSE, END, escapeAttribute, OPEN, XmlReader } from './xml.js';
+import { readZipEntries, readZipEntry, writeZip, type ZipEntry, type ZipOutput } from './zip-archive.js';
 
 const RELATIONSHIPS = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
 export const RELATIONSHIP_TYPES = {
@@ -138,7 +138,9 @@ export class XlsxPackage {
     for (const [name, entry] of this.entries) {
       if (this.removed.has(name)) continue;
       const text = this.changed.get(name);
-      outputs.push(text === undefined ? { name, copyFrom: entry } : { name, bytes: Buffer.from(text, 'utf8') });
+      outputs.push(
+        text === undefined ? { name, copyFrom: entry } : { name, bytes: Buffer.from(text, 'utf8') },
+      );
     }
     for (const [name, text] of this.changed) {
       if (!this.entries.has(name)) outputs.push({ name, bytes: Buffer.from(text, 'utf8') });
@@ -239,7 +241,10 @@ export class XlsxPackage {
     for (let kind = reader.next(); kind !== END; kind = reader.next()) {
       if (kind !== OPEN || reader.name !== 'Relationship') continue;
       const target = resolveTarget(folder, reader.attribute('Target') ?? '');
-      if (reader.attribute('TargetMode') === 'External' || target.toLowerCase() !== targetPart.toLowerCase()) {
+      if (
+        reader.attribute('TargetMode') === 'External' ||
+        target.toLowerCase() !== targetPart.toLowerCase()
+      ) {
         continue;
       }
       const start = reader.start;
@@ -263,7 +268,8 @@ export class XlsxPackage {
     const reader = new XmlReader(xml);
     for (let kind = reader.next(); kind !== END; kind = reader.next()) {
       if (kind !== OPEN || reader.name !== 'Override') continue;
-      if ((reader.attribute('PartName') ?? '').replace(/^\//, '').toLowerCase() !== part.toLowerCase()) continue;
+      if ((reader.attribute('PartName') ?? '').replace(/^\//, '').toLowerCase() !== part.toLowerCase())
+        continue;
       const start = reader.start;
       reader.skipElement();
       this.setText('[Content_Types].xml', xml.slice(0, start) + xml.slice(reader.end));

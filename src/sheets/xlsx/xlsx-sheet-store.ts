@@ -114,8 +114,15 @@ export class XlsxSheetStore implements SheetStore {
     const sheets = workbook.pkg.sheets();
     for (const tab of tabs) {
       const sheet = findWorksheet(sheets, tab);
-      result.set(tab, sheet ? this.parse(() => readWorksheet(sheet.name, this.sheetXml(workbook, sheet), workbook.context)) : null);
+      result.set(
+        tab,
+        sheet
+          ? this.parse(() => readWorksheet(sheet.name, this.sheetXml(workbook, sheet), workbook.context))
+          : null,
+      );
     }
+    // The rows are what the caller keeps; a write that follows inflates the few parts it patches again.
+    workbook.pkg.dropTextCache();
     return result;
   }
 
@@ -319,7 +326,11 @@ export class XlsxSheetStore implements SheetStore {
    * Saves atomically, checking right before the switch that the file still holds `expected` (null:
    * that there is still no file). On success the saved bytes become the expected version.
    */
-  private async save(workbook: OpenWorkbook, expected: FileVersion | null, action: 'write' | 'create'): Promise<void> {
+  private async save(
+    workbook: OpenWorkbook,
+    expected: FileVersion | null,
+    action: 'write' | 'create',
+  ): Promise<void> {
     try {
       // Through a symbolic link, replace the file it points at and keep the link.
       const target = await realpath(this.path).catch(() => this.path);
@@ -331,6 +342,8 @@ export class XlsxSheetStore implements SheetStore {
       });
       this.expectedVersion = versionOfBytes(bytes, mtimeMs);
       workbook.version = this.expectedVersion;
+      // Keep the saved package compressed, as a read leaves it, not the text of every part it changed.
+      workbook.pkg = Package.open(bytes);
     } catch (error) {
       this.workbook = null;
       throw toWorkbookError(error, this.path, action);
@@ -338,7 +351,11 @@ export class XlsxSheetStore implements SheetStore {
   }
 
   private addTab(workbook: OpenWorkbook, sheets: SheetEntry[], tab: NewTab): void {
-    if (tab.name.length > MAX_TAB_NAME_LENGTH || FORBIDDEN_TAB_NAME_CHARACTERS.test(tab.name) || !tab.name.trim()) {
+    if (
+      tab.name.length > MAX_TAB_NAME_LENGTH ||
+      FORBIDDEN_TAB_NAME_CHARACTERS.test(tab.name) ||
+      !tab.name.trim()
+    ) {
       throw new WorkbookError(
         `Cannot add the tab "${tab.name}" to ${this.path}: Excel tab names have 1 to ${MAX_TAB_NAME_LENGTH} characters and none of \\ / ? * : [ ].`,
       );
@@ -366,7 +383,13 @@ export class XlsxSheetStore implements SheetStore {
     if (missing.length === 0) return [];
     const result: WriteResult = { cellsWritten: 0, rowsAppended: 0, warnings: [] };
     const patched = this.parse(() =>
-      patchWorksheet(sheet.name, xml, { tab: sheet.name, addHeaders: missing }, this.patchContext(workbook), result),
+      patchWorksheet(
+        sheet.name,
+        xml,
+        { tab: sheet.name, addHeaders: missing },
+        this.patchContext(workbook),
+        result,
+      ),
     );
     const first = data.header.length;
     const widths = missing.map((header, index) => columnWidth(header, first + index));
@@ -381,7 +404,9 @@ export class XlsxSheetStore implements SheetStore {
 function findWorksheet(sheets: SheetEntry[], name: string): SheetEntry | undefined {
   const grids = sheets.filter((sheet) => sheet.kind === 'worksheet');
   const lower = name.toLowerCase();
-  return grids.find((sheet) => sheet.name === name) ?? grids.find((sheet) => sheet.name.toLowerCase() === lower);
+  return (
+    grids.find((sheet) => sheet.name === name) ?? grids.find((sheet) => sheet.name.toLowerCase() === lower)
+  );
 }
 
 function uniqueHeaders(headers: string[]): string[] {

@@ -191,7 +191,8 @@ export class XmlReader {
 
   private find(marker: string, from: number): number {
     const index = this.xml.indexOf(marker, from);
-    if (index < 0 || index >= this.limit) throw new XmlFormatError(`'${marker}' expected after offset ${from}`);
+    if (index < 0 || index >= this.limit)
+      throw new XmlFormatError(`'${marker}' expected after offset ${from}`);
     return index;
   }
 }
@@ -260,15 +261,20 @@ export function escapeAttribute(text: string): string {
  */
 export function decodeOoxmlText(text: string): string {
   if (text.indexOf('_x') < 0) return text;
-  return text.replace(/_x([0-9A-Fa-f]{4})_/g, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
+  return text.replace(/_x([0-9A-Fa-f]{4})_/g, (_, hex: string) =>
+    String.fromCharCode(Number.parseInt(hex, 16)),
+  );
 }
+
+/** Control characters other than tab and line breaks, U+FFFE/U+FFFF and lone surrogates. */
+const NOT_IN_XML =
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 export function encodeOoxmlText(text: string): string {
   return text
     .replace(/_(x[0-9A-Fa-f]{4}_)/g, '_x005F_$1')
     .replace(
-      // Control characters other than tab and line breaks, U+FFFE/U+FFFF and lone surrogates.
-      /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g,
+      NOT_IN_XML,
       (character) => `_x${character.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}_`,
     );
 }

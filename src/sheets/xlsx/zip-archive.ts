@@ -138,9 +138,7 @@ export function readZipEntry(zip: Buffer, entry: ZipEntry): Buffer {
 }
 
 /** What goes into a new archive: an entry copied from the source archive, or new bytes. */
-export type ZipOutput =
-  | { name: string; copyFrom: ZipEntry }
-  | { name: string; bytes: Buffer };
+export type ZipOutput = { name: string; copyFrom: ZipEntry } | { name: string; bytes: Buffer };
 
 /**
  * Builds an archive. Copied entries keep their compressed bytes, method, CRC and stamps; new
