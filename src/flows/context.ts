@@ -136,8 +136,12 @@ export interface RunContext {
   suggestedAt: Map<string, string>;
   /** Informational lines for the summary. */
   notes: string[];
-  /** What each backend cell should show after this command, to remember once it is written. */
-  backendCells: { tab: TabId; rowKey: string; column: string; value: CellValue; flow: FlowName }[];
+  /**
+   * What backend cells should show after this command and the database does not remember yet, to
+   * remember once they are written: flow → `tab|rowKey` → column → value (one record per row, not
+   * one object per cell: a first run at 40,000 params sets a quarter of a million cells).
+   */
+  backendCells: Map<FlowName, Map<string, Record<string, CellValue>>>;
 }
 
 export function step(ctx: RunContext, name: FlowName): StepReport {
@@ -184,7 +188,14 @@ export function setBackendCell(
   const remembered = ctx.memory.rows.get(rowStateKey(tab, rowKey));
   const known = remembered !== undefined && Object.hasOwn(remembered, column);
   // What the database already remembers needs no saving again.
-  if (!known || remembered[column] !== value) ctx.backendCells.push({ tab, rowKey, column, value, flow });
+  if (!known || remembered[column] !== value) {
+    let rows = ctx.backendCells.get(flow);
+    if (!rows) ctx.backendCells.set(flow, (rows = new Map()));
+    const id = rowStateKey(tab, rowKey);
+    const cells = rows.get(id);
+    if (cells) cells[column] = value;
+    else rows.set(id, { [column]: value });
+  }
   const before = changes.current(row, column);
   const changed = changes.set(row, column, value, flow);
   if (changed && ctx.include.has(flow)) {

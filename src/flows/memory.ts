@@ -14,6 +14,8 @@ import { paramKey } from './params.js';
 import { rememberShared } from './scoring-sync.js';
 
 const SEQUENCE = 'initiative_key';
+/** Rows built and saved at a time for the largest tables: the garbage of one slice dies young. */
+const SAVE_SLICE = 2_000;
 
 /** The rows each table held when the command started, by primary key, to write only what changed. */
 const snapshots = new WeakMap<Memory, Map<string, string>>();
@@ -116,18 +118,22 @@ export async function saveMemory(database: Database, ctx: RunContext, runId: num
     if (!cells) updated.set(id, (cells = { ...(before ?? {}) }));
     cells[column] = value;
   };
-  for (const c of ctx.backendCells) {
-    if (!ctx.include.has(c.flow)) continue;
-    remember(
-      rowStateKey(c.tab, c.rowKey),
-      c.column,
-      c.value instanceof Date ? c.value.toISOString() : c.value,
-    );
+  for (const [flow, rows] of ctx.backendCells) {
+    if (!ctx.include.has(flow)) continue;
+    for (const [id, cells] of rows) {
+      for (const [column, value] of Object.entries(cells)) {
+        remember(id, column, value instanceof Date ? value.toISOString() : value);
+      }
+    }
   }
   rememberShared(ctx, remember);
-  const changedRows = [...updated].filter(
-    ([id, cells]) => JSON.stringify(ctx.memory.rows.get(id)) !== JSON.stringify(cells),
-  );
+  const changedRows: { id: string; json: string }[] = [];
+  for (const [id, cells] of updated) {
+    const json = JSON.stringify(cells);
+    const before = ctx.memory.rows.get(id);
+    if (before === undefined || JSON.stringify(before) !== json) changedRows.push({ id, json });
+  }
+  updated.clear();
 
   const initiatives = [...ctx.initiatives.values()];
   const scoreRows = initiatives.flatMap((i) =>
@@ -281,15 +287,16 @@ export async function saveMemory(database: Database, ctx: RunContext, runId: num
     }
     if (ctx.include.has('params sync') || ctx.include.has('params seed')) {
       const changes = ctx.changes.params;
-      await upsertRows(
-        trx,
-        'params',
-        changedOnly(
-          ctx.memory,
+      const included = ctx.params.filter((p) => ctx.include.has(p.seeded ? 'params seed' : 'params sync'));
+      // In slices, so 40,000 params never exist as rows all at once.
+      for (let start = 0; start < included.length; start += SAVE_SLICE) {
+        await upsertRows(
+          trx,
           'params',
-          ctx.params
-            .filter((p) => ctx.include.has(p.seeded ? 'params seed' : 'params sync'))
-            .map((p) => {
+          changedOnly(
+            ctx.memory,
+            'params',
+            included.slice(start, start + SAVE_SLICE).map((p) => {
               const valueText = changes ? cellText(changes.current(p.row, 'value')) : '';
               const stamp = changes ? changes.current(p.row, 'last_updated_at') : null;
               return {
@@ -306,24 +313,22 @@ export async function saveMemory(database: Database, ctx: RunContext, runId: num
                 updated_at: now,
               };
             }),
+            ['initiative_key', 'framework', 'param_name'],
+          ),
           ['initiative_key', 'framework', 'param_name'],
-        ),
-        ['initiative_key', 'framework', 'param_name'],
+        );
+      }
+    }
+    for (let start = 0; start < changedRows.length; start += SAVE_SLICE) {
+      await upsertRows(
+        trx,
+        'row_state',
+        changedRows.slice(start, start + SAVE_SLICE).map(({ id, json }) => {
+          const bar = id.indexOf('|');
+          return { tab: id.slice(0, bar), row_key: id.slice(bar + 1), cells_json: json, updated_at: now };
+        }),
+        ['tab', 'row_key'],
       );
     }
-    await upsertRows(
-      trx,
-      'row_state',
-      changedRows.map(([id, cells]) => {
-        const bar = id.indexOf('|');
-        return {
-          tab: id.slice(0, bar),
-          row_key: id.slice(bar + 1),
-          cells_json: JSON.stringify(cells),
-          updated_at: now,
-        };
-      }),
-      ['tab', 'row_key'],
-    );
   });
 }

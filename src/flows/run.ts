@@ -187,7 +187,7 @@ export function createContext(
     duplicateBacklogRows: new Map(),
     params: [],
     sequence: memory.sequence,
-    backendCells: [],
+    backendCells: new Map(),
     llmCalls: [],
     suggestedAt: new Map(),
     notes: [],

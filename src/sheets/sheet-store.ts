@@ -1,7 +1,7 @@
 /**
  * The workbook store: the one interface the flows use to read and write a workbook, whatever
  * holds it. Implementations: `xlsx/` (a local .xlsx file, the embedded default) and, later,
- * `google/` (Google Sheets). The flows never see exceljs or the Sheets API.
+ * `google/` (Google Sheets). The flows never see the zip and XML of an .xlsx package or the Sheets API.
  *
  * Invariants every implementation keeps:
  * - Reading returns raw cell values; turning them into typed fields is `read-tab.ts`'s job.

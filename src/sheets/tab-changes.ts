@@ -49,14 +49,24 @@ export class TabChanges {
   readonly updates: AppliedCell[] = [];
   readonly appends: { values: Record<string, CellValue>; flow: string; rowNumber: number }[] = [];
   private readonly addedHeaders: string[] = [];
-  private readonly byCell = new Map<string, AppliedCell>();
+  /** Pending changes by `cellKey` (a number: 40,000-row tabs would otherwise keep a string per cell). */
+  private readonly byCell = new Map<number, AppliedCell>();
   private readonly changedColumns = new Map<number, string[]>();
+  private readonly columnNumbers: Map<string, number>;
   private readonly appended = new Map<
     number,
     { values: Record<string, CellValue>; flow: string; rowNumber: number }
   >();
 
-  constructor(readonly table: Table) {}
+  constructor(readonly table: Table) {
+    this.columnNumbers = new Map(table.spec.columns.map((c, index) => [c.name, index]));
+  }
+
+  private cellKey(rowNumber: number, column: string): number {
+    const index = this.columnNumbers.get(column);
+    if (index === undefined) throw new Error(`tab ${this.table.spec.id} has no column ${column}`);
+    return rowNumber * 1024 + index;
+  }
 
   private typeOf(column: string): ColumnType {
     const spec = this.table.spec.columns.find((c) => c.name === column);
@@ -68,7 +78,7 @@ export class TabChanges {
   current(row: TabRow, column: string): CellValue {
     const appended = this.appended.get(row.rowNumber);
     if (appended) return appended.values[column] ?? null;
-    const pending = this.byCell.get(`${row.rowNumber}:${column}`);
+    const pending = this.byCell.get(this.cellKey(row.rowNumber, column));
     return pending ? pending.value : cell(this.table, row, column);
   }
 
@@ -81,7 +91,7 @@ export class TabChanges {
       else appended.values[column] = value;
       return !isBlank(value);
     }
-    const key = `${row.rowNumber}:${column}`;
+    const key = this.cellKey(row.rowNumber, column);
     const before = cell(this.table, row, column);
     if (sameCell(this.typeOf(column), before, value)) {
       // Rare: an earlier flow changed the cell and a later one set it back.
@@ -100,7 +110,9 @@ export class TabChanges {
       const applied = { row: row.rowNumber, column, before, value, flow };
       this.byCell.set(key, applied);
       this.updates.push(applied);
-      this.changedColumns.set(row.rowNumber, [...(this.changedColumns.get(row.rowNumber) ?? []), column]);
+      const columns = this.changedColumns.get(row.rowNumber);
+      if (columns) columns.push(column);
+      else this.changedColumns.set(row.rowNumber, [column]);
     }
     return true;
   }
@@ -116,13 +128,13 @@ export class TabChanges {
 
   /** The pending change of one cell, if any. */
   pending(row: TabRow, column: string): AppliedCell | undefined {
-    return this.byCell.get(`${row.rowNumber}:${column}`);
+    return this.byCell.get(this.cellKey(row.rowNumber, column));
   }
 
   /** Whether any cell of the row other than `except` changes. */
   rowChanges(row: TabRow, except: string): boolean {
     return (this.changedColumns.get(row.rowNumber) ?? []).some(
-      (c) => c !== except && this.byCell.has(`${row.rowNumber}:${c}`),
+      (c) => c !== except && this.byCell.has(this.cellKey(row.rowNumber, c)),
     );
   }
 

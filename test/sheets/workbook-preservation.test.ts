@@ -12,7 +12,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CellValue } from '../../src/sheets/sheet-store.js';
-import { mathModelsTab, normalizeHeader, paramsTab, scoringTab, type TabSpec } from '../../src/sheets/tabs.js';
+import {
+  mathModelsTab,
+  normalizeHeader,
+  paramsTab,
+  scoringTab,
+  type TabSpec,
+} from '../../src/sheets/tabs.js';
 import { XlsxSheetStore } from '../../src/sheets/xlsx/index.js';
 import { runCli } from '../support/cli.js';
 import { requireOtherWriters, runPython } from '../support/other-writers.js';
@@ -113,7 +119,9 @@ describe('a PM workbook with a chart, a chart sheet, a pivot table, SmartArt, co
       const workbook = original.get('xl/workbook.xml')!.toString('utf8');
       const rels = original.get('xl/_rels/workbook.xml.rels')!.toString('utf8');
       const id = new RegExp(`<sheet [^>]*name="${tab}"[^>]*r:id="([^"]+)"`).exec(workbook)![1];
-      const target = new RegExp(`Id="${id}"[^>]*Target="([^"]+)"|Target="([^"]+)"[^>]*Id="${id}"`).exec(rels)!;
+      const target = new RegExp(`Id="${id}"[^>]*Target="([^"]+)"|Target="([^"]+)"[^>]*Id="${id}"`).exec(
+        rels,
+      )!;
       return `xl/${(target[1] ?? target[2])!.replace(/^\/?xl\//, '')}`;
     };
     const writtenParts = new Map(Object.keys(WRITTEN_TABS).map((tab) => [partOf(tab), tab]));
@@ -134,7 +142,11 @@ describe('a PM workbook with a chart, a chart sheet, a pivot table, SmartArt, co
       {
         tab: 'Backlog',
         appends: [
-          row({ initiative_key: 'INIT-000001', title: 'Checkout redesign', active_scoring_framework: 'RICE' }),
+          row({
+            initiative_key: 'INIT-000001',
+            title: 'Checkout redesign',
+            active_scoring_framework: 'RICE',
+          }),
           row({ initiative_key: 'INIT-000002', title: 'Dark mode', active_scoring_framework: 'RICE' }),
           row({
             initiative_key: 'INIT-000003',
@@ -162,7 +174,9 @@ describe('a PM workbook with a chart, a chart sheet, a pivot table, SmartArt, co
 
     const final = unzip(await readFile(productOps));
     expect([...final.keys()].sort()).toEqual([...original.keys()].sort());
-    const changed = [...original].filter(([name, bytes]) => !final.get(name)!.equals(bytes)).map(([name]) => name);
+    const changed = [...original]
+      .filter(([name, bytes]) => !final.get(name)!.equals(bytes))
+      .map(([name]) => name);
     expect(changed.length).toBeGreaterThan(0);
     expect(changed.filter((name) => !writtenParts.has(name))).toEqual([]);
 

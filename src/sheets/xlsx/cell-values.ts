@@ -19,6 +19,32 @@ export interface CellContext {
   sharedStrings: string[];
   isDateStyle: boolean[];
   date1904: boolean;
+  /** Texts read so far, so 40,000 cells saying `MATH_MODEL` keep one string (see `ownText`). */
+  texts?: Map<string, string>;
+}
+
+/** Texts up to this length are shared between cells; longer ones are rarely repeated. */
+const MAX_SHARED_TEXT_LENGTH = 64;
+
+/**
+ * A string the rows may keep. The reader's strings are slices of the part's XML, and V8 keeps the
+ * whole parent string alive for a slice of 13 characters or more, so a kept cell text could hold a
+ * 20 MB worksheet in memory; this copies it out, and shares one copy of each short text.
+ */
+export function ownText(text: string, texts?: Map<string, string>): string {
+  if (texts && text.length <= MAX_SHARED_TEXT_LENGTH) {
+    const known = texts.get(text);
+    if (known !== undefined) return known;
+    const own = copyOf(text);
+    texts.set(own, own);
+    return own;
+  }
+  return copyOf(text);
+}
+
+function copyOf(text: string): string {
+  // Short strings are never slices; a longer one is flattened into a new string of its own.
+  return text.length < 13 ? text : ` ${text}`.slice(1);
 }
 
 /** One `<c>` element as read. */
@@ -102,22 +128,24 @@ function cellValue(
     const bare = formula.trim().replace(/^=/, '').toUpperCase();
     if (bare === 'TRUE()' || bare === 'TRUE') return true;
     if (bare === 'FALSE()' || bare === 'FALSE') return false;
-    return new FormulaWithoutResult(formula.trim());
+    return new FormulaWithoutResult(ownText(formula.trim()));
   }
   switch (type) {
     case 's': {
       const text = hasResult ? context.sharedStrings[Number(saved)] : undefined;
       return text === undefined || text === '' ? null : text;
     }
-    case 'inlineStr':
-      return inline === null || inline === '' ? (saved ? decodeOoxmlText(saved) : null) : inline;
+    case 'inlineStr': {
+      const text = inline === null || inline === '' ? (saved ? decodeOoxmlText(saved) : null) : inline;
+      return text === null ? null : ownText(text, context.texts);
+    }
     case 'str':
-      return hasResult ? decodeOoxmlText(saved!) : null;
+      return hasResult ? ownText(decodeOoxmlText(saved!), context.texts) : null;
     case 'b':
       if (!hasResult) return null;
       return saved === '1' || saved!.toLowerCase() === 'true';
     case 'e':
-      return hasResult ? saved : null;
+      return hasResult ? ownText(saved!, context.texts) : null;
     case 'd': {
       if (!hasResult) return null;
       const date = new Date(saved!);
@@ -243,7 +271,7 @@ export function readSharedStrings(xml: string | null): string[] {
   if (xml === null) return strings;
   const reader = new XmlReader(xml);
   for (let kind = reader.next(); kind !== END; kind = reader.next()) {
-    if (kind === OPEN && reader.name === 'si') strings.push(readStringItem(reader));
+    if (kind === OPEN && reader.name === 'si') strings.push(ownText(readStringItem(reader)));
   }
   return strings;
 }

@@ -1,5 +1,5 @@
 /**
- * The one place where file-system and exceljs failures become `WorkbookError`s: a message a PM can
+ * The one place where file-system and package-format failures become `WorkbookError`s: a message a PM can
  * act on, naming the file, with the original error kept as `cause`.
  */
 import { WorkbookError } from '../../shared/errors.js';
@@ -43,7 +43,7 @@ export function toWorkbookError(error: unknown, path: string, action: FileAction
   return new WorkbookError(message, { cause: error });
 }
 
-/** exceljs could not make sense of the bytes: say what the file probably is instead. */
+/** The bytes are not a readable workbook package: say what the file probably is instead. */
 export function notAWorkbookError(path: string, bytes: Buffer, cause: unknown): WorkbookError {
   const restore = `Open it in Excel to repair it, or restore the newest copy in ${backupFolderOf(path)}, if present.`;
   let message: string;

@@ -115,7 +115,8 @@ function coveredByMerge(merges: Rectangle[], row: number, column: number): boole
 }
 
 /** The tab's rows as the store's contract wants them (see sheet-store.ts). */
-export function readWorksheet(name: string, xml: string, context: CellContext): TabData {
+export function readWorksheet(name: string, xml: string, base: CellContext): TabData {
+  const context: CellContext = { ...base, texts: new Map() };
   const span = findSheetData(xml);
   const merges = readMerges(xml, span.contentEnd);
   const reader = new XmlReader(xml, span.contentStart, span.contentEnd);
@@ -166,8 +167,8 @@ function readRowCells(
   }
   let length = cells.length;
   while (length > 0 && cells[length - 1] === null) length--;
-  cells.length = length;
-  return cells;
+  // A copy of exactly this length: the rows are kept for the whole run, the growth slack is not.
+  return cells.slice(0, length);
 }
 
 interface RowElement {
@@ -263,9 +264,38 @@ function readRowElement(xml: string, row: RowElement, context: CellContext): Pla
 
 /** Result of patching one worksheet. */
 export interface WorksheetPatch {
-  xml: string;
+  /** The new part, as UTF-8 bytes; null when no cell changes. */
+  bytes: Buffer | null;
   /** A formula was overwritten, so the workbook's calculation chain may name a cell without one. */
   formulaRemoved: boolean;
+}
+
+/**
+ * Collects the patched part as UTF-8 bytes in 64 KiB steps: a 40,000-row worksheet is never held
+ * as one string plus a rope of row strings, only as the bytes it becomes.
+ */
+class Utf8Sink {
+  private readonly buffers: Buffer[] = [];
+  private pending: string[] = [];
+  private pendingLength = 0;
+
+  write(text: string): void {
+    this.pending.push(text);
+    this.pendingLength += text.length;
+    if (this.pendingLength >= 65_536) this.flush();
+  }
+
+  private flush(): void {
+    if (this.pending.length === 0) return;
+    this.buffers.push(Buffer.from(this.pending.join(''), 'utf8'));
+    this.pending = [];
+    this.pendingLength = 0;
+  }
+
+  bytes(): Buffer {
+    this.flush();
+    return Buffer.concat(this.buffers);
+  }
 }
 
 /** Column styles from `<cols>` (what Excel gives a new cell in that column), by 0-based column. */
@@ -285,6 +315,10 @@ function readColumnStyles(xml: string, until: number): (column: number) => strin
 /**
  * Applies one tab's write to its worksheet XML. Counts into `result`; cells whose value would not
  * change are left as they are. Rows whose guard fails are skipped with a warning.
+ *
+ * Two passes: the first decides what goes where (header cells, updates, appended rows below the
+ * last used row); the second walks the rows in order and copies each untouched row as it is,
+ * rewriting only the rows that hold a target.
  */
 export function patchWorksheet(
   tabName: string,
@@ -297,30 +331,27 @@ export function patchWorksheet(
   const merges = readMerges(xml, span.contentEnd);
   const rows = indexRows(xml, span);
   const byNumber = new Map(rows.map((row) => [row.number, row]));
-  const parsed = new Map<number, PlacedCell[]>();
   const cellsOf = (number: number): PlacedCell[] => {
-    let cells = parsed.get(number);
-    if (!cells) {
-      const row = byNumber.get(number);
-      cells = row ? readRowElement(xml, row, context) : [];
-      parsed.set(number, cells);
-    }
-    return cells;
+    const row = byNumber.get(number);
+    return row ? readRowElement(xml, row, context) : [];
   };
-  const valueAt = (row: number, column: number): CellValue => {
-    if (merges.length > 0 && coveredByMerge(merges, row, column)) return null;
-    return cellsOf(row).find((cell) => cell.column === column)?.value ?? null;
-  };
+  const covered = (row: number, column: number) => merges.length > 0 && coveredByMerge(merges, row, column);
   const where = (row: number, column: number) => `${tabName}!${columnLetters(column)}${row}`;
 
   /** Row number → values to write by column (`undefined`: leave the cell alone). */
   const targets = new Map<number, (CellValue | undefined)[]>();
+  let maxRow = 0;
+  let maxColumn = -1;
   const put = (row: number, column: number, value: CellValue): void => {
     const prepared = prepareCellValue(value);
     if (prepared.problem) result.warnings.push(`${where(row, column)}: ${prepared.problem}`);
     let columns = targets.get(row);
     if (!columns) targets.set(row, (columns = []));
     columns[column] = prepared.value;
+    if (prepared.value !== null) {
+      maxRow = Math.max(maxRow, row);
+      maxColumn = Math.max(maxColumn, column);
+    }
   };
 
   const headerStyles = new Map<number, string | undefined>();
@@ -336,21 +367,8 @@ export function patchWorksheet(
     });
   }
 
-  const skipped = new Set<number>();
-  for (const guard of change.guards ?? []) {
-    const moved = guard.keyCells.find(
-      ({ column, value }) => textOf(valueAt(guard.row, column)) !== value.trim(),
-    );
-    if (moved) {
-      skipped.add(guard.row);
-      result.warnings.push(
-        `${tabName} row ${guard.row} no longer holds "${moved.value}", so its updates were skipped`,
-      );
-    }
-  }
-  for (const update of change.updates ?? []) {
-    if (!skipped.has(update.row)) put(update.row, update.column, update.value);
-  }
+  const guards = new Map((change.guards ?? []).map((guard) => [guard.row, guard]));
+  for (const update of change.updates ?? []) put(update.row, update.column, update.value);
 
   if (change.appends?.length) {
     let next = lastUsedRow(rows, cellsOf) + 1;
@@ -367,22 +385,36 @@ export function patchWorksheet(
       result.rowsAppended++;
     }
   }
+  if (targets.size === 0) return { bytes: null, formulaRemoved: false };
 
   const columnStyle = readColumnStyles(xml, span.contentStart);
   let formulaRemoved = false;
-  let maxRow = 0;
-  let maxColumn = -1;
-  const rewritten = new Map<number, string>();
-  for (const [number, columns] of targets) {
+  const writtenBefore = result.cellsWritten;
+
+  /** The row's new element, or null when none of its targets changes a cell. */
+  const rewriteRow = (number: number, columns: (CellValue | undefined)[]): string | null => {
     const existing = byNumber.get(number);
-    const cells = existing ? cellsOf(number) : [];
+    const cells = existing ? readRowElement(xml, existing, context) : [];
+    const guard = guards.get(number);
+    if (guard) {
+      const moved = guard.keyCells.find(({ column, value }) => {
+        const cell = covered(number, column) ? undefined : cells.find((c) => c.column === column);
+        return textOf(cell?.value ?? null) !== value.trim();
+      });
+      if (moved) {
+        result.warnings.push(
+          `${tabName} row ${number} no longer holds "${moved.value}", so its updates were skipped`,
+        );
+        return null;
+      }
+    }
     const rowStyle = existing ? rowDefaultStyle(existing.openTag) : undefined;
-    let content = '';
+    const pieces: string[] = [];
     let changed = false;
     let firstColumn = -1;
     let lastColumn = -1;
     const add = (column: number, text: string) => {
-      content += text;
+      pieces.push(text);
       if (firstColumn < 0) firstColumn = column;
       lastColumn = column;
     };
@@ -391,12 +423,11 @@ export function patchWorksheet(
     const addNewCellsBefore = (limit: number) => {
       for (; next < Math.min(limit, columns.length); next++) {
         const value = columns[next];
-        if (value === undefined || cells.some((cell) => cell.column === next)) continue;
-        if (merges.length > 0 && coveredByMerge(merges, number, next)) {
+        if (value === undefined || value === null || cells.some((cell) => cell.column === next)) continue;
+        if (covered(number, next)) {
           result.warnings.push(`${where(number, next)} is covered by merged cells, so it was not written`);
           continue;
         }
-        if (value === null) continue;
         const style =
           number === 1 && headerStyles.has(next) ? headerStyles.get(next) : (rowStyle ?? columnStyle(next));
         const text = cellXml(`${columnLetters(next)}${number}`, value, style, context);
@@ -404,7 +435,6 @@ export function patchWorksheet(
         add(next, text);
         result.cellsWritten++;
         changed = true;
-        maxColumn = Math.max(maxColumn, next);
       }
     };
     for (const cell of cells) {
@@ -415,18 +445,14 @@ export function patchWorksheet(
         ? original
         : original.replace(/^<(\S+?)(\s|\/?>)/, `<$1 r="${reference}"$2`);
       const value = columns[cell.column];
-      if (value === undefined) {
+      if (value === undefined || sameCellValue(cell.value, value)) {
         add(cell.column, keep);
         continue;
       }
-      if (merges.length > 0 && coveredByMerge(merges, number, cell.column)) {
+      if (covered(number, cell.column)) {
         result.warnings.push(
           `${where(number, cell.column)} is covered by merged cells, so it was not written`,
         );
-        add(cell.column, keep);
-        continue;
-      }
-      if (sameCellValue(cell.value, value)) {
         add(cell.column, keep);
         continue;
       }
@@ -437,51 +463,62 @@ export function patchWorksheet(
       changed = true;
     }
     addNewCellsBefore(columns.length);
-    if (!changed) continue;
-    maxRow = Math.max(maxRow, number);
-    rewritten.set(
+    if (!changed) return null;
+    return rowXml(
+      existing,
       number,
-      rowXml(existing, number, content, Math.max(firstColumn, 0), Math.max(lastColumn, 0), span.prefix),
+      pieces.join(''),
+      Math.max(firstColumn, 0),
+      Math.max(lastColumn, 0),
+      span.prefix,
     );
-  }
-  if (rewritten.size === 0) return { xml, formulaRemoved: false };
+  };
 
   // Rows keep their order: rewritten rows replace theirs, new ones go where their number belongs.
-  const chunks: string[] = [];
+  const sink = new Utf8Sink();
   const emptyElement = span.emptyElement;
-  if (emptyElement) {
-    chunks.push(xml.slice(0, emptyElement.start), `<${emptyElement.qualifiedName}>`);
-  } else {
-    chunks.push(xml.slice(0, span.contentStart));
-  }
-  const newNumbers = [...rewritten.keys()].filter((number) => !byNumber.has(number)).sort((a, b) => a - b);
+  const head = emptyElement ? xml.slice(0, emptyElement.start) : xml.slice(0, span.contentStart);
+  sink.write(growDimension(head, maxRow, maxColumn));
+  if (emptyElement) sink.write(`<${emptyElement.qualifiedName}>`);
+  const newNumbers = [...targets.keys()].filter((number) => !byNumber.has(number)).sort((a, b) => a - b);
   let nextNew = 0;
   let copiedTo = span.contentStart;
-  for (const row of rows) {
-    while (nextNew < newNumbers.length && newNumbers[nextNew]! < row.number) {
-      chunks.push(xml.slice(copiedTo, row.start), rewritten.get(newNumbers[nextNew]!)!);
-      copiedTo = row.start;
-      nextNew++;
+  const writeNewRowsBefore = (limit: number) => {
+    for (; nextNew < newNumbers.length && newNumbers[nextNew]! < limit; nextNew++) {
+      const number = newNumbers[nextNew]!;
+      const text = rewriteRow(number, targets.get(number)!);
+      if (text !== null) sink.write(text);
     }
-    const replacement = rewritten.get(row.number);
-    if (replacement !== undefined) {
-      chunks.push(xml.slice(copiedTo, row.start), replacement);
+  };
+  for (const row of rows) {
+    if (nextNew < newNumbers.length && newNumbers[nextNew]! < row.number) {
+      sink.write(xml.slice(copiedTo, row.start));
+      copiedTo = row.start;
+      writeNewRowsBefore(row.number);
+    }
+    const columns = targets.get(row.number);
+    const replacement = columns ? rewriteRow(row.number, columns) : null;
+    if (replacement !== null) {
+      sink.write(xml.slice(copiedTo, row.start));
+      sink.write(replacement);
       copiedTo = row.end;
     } else if (!row.hasReference) {
       // Give implicit rows their number, so rows inserted before them cannot shift them.
-      chunks.push(xml.slice(copiedTo, row.start), withRowReference(row.openTag, row.number));
+      sink.write(xml.slice(copiedTo, row.start));
+      sink.write(withRowReference(row.openTag, row.number));
       copiedTo = row.start + row.openTag.length;
     }
   }
-  chunks.push(xml.slice(copiedTo, span.contentEnd));
-  while (nextNew < newNumbers.length) chunks.push(rewritten.get(newNumbers[nextNew++]!)!);
+  sink.write(xml.slice(copiedTo, span.contentEnd));
+  writeNewRowsBefore(Number.POSITIVE_INFINITY);
   if (emptyElement) {
-    chunks.push(`</${emptyElement.qualifiedName}>`, xml.slice(emptyElement.end));
+    sink.write(`</${emptyElement.qualifiedName}>`);
+    sink.write(xml.slice(emptyElement.end));
   } else {
-    chunks.push(xml.slice(span.contentEnd));
+    sink.write(xml.slice(span.contentEnd));
   }
-  const patched = growDimension(chunks.join(''), maxRow, maxColumn);
-  return { xml: patched, formulaRemoved };
+  if (result.cellsWritten === writtenBefore) return { bytes: null, formulaRemoved: false };
+  return { bytes: sink.bytes(), formulaRemoved };
 }
 
 function textOf(value: CellValue): string {
@@ -537,7 +574,8 @@ function rowXml(
 function growDimension(xml: string, maxRow: number, maxColumn: number): string {
   if (maxRow === 0 && maxColumn < 0) return xml;
   const match = /<(?:\w+:)?dimension\s[^>]*?ref\s*=\s*["']([^"']*)["']/.exec(xml);
-  if (!match || match.index > xml.indexOf('sheetData')) return xml;
+  const sheetData = xml.indexOf('sheetData');
+  if (!match || (sheetData >= 0 && match.index > sheetData)) return xml;
   const range = parseRange(match[1]!);
   if (!range) return xml;
   const bottom = Math.max(range.bottom, maxRow);

@@ -50,8 +50,8 @@ export class XlsxPackage {
   /** Zip entries by part name as stored; `lowerNames` finds them case-insensitively (OPC names are). */
   private readonly entries = new Map<string, ZipEntry>();
   private readonly lowerNames = new Map<string, string>();
-  /** Parts whose text changed or that are new, in the order they were added. */
-  private readonly changed = new Map<string, string>();
+  /** Parts whose content changed or that are new (text, or UTF-8 bytes), in the order they were added. */
+  private readonly changed = new Map<string, string | Buffer>();
   private readonly removed = new Set<string>();
   private readonly textCache = new Map<string, string>();
   readonly workbookPart: string;
@@ -89,7 +89,7 @@ export class XlsxPackage {
     const name = this.findPart(part);
     if (name === null) return null;
     const changed = this.changed.get(name);
-    if (changed !== undefined) return changed;
+    if (changed !== undefined) return typeof changed === 'string' ? changed : decodePartText(changed);
     const cached = this.textCache.get(name);
     if (cached !== undefined) return cached;
     const bytes = readZipEntry(this.bytes, this.entries.get(name)!);
@@ -103,7 +103,8 @@ export class XlsxPackage {
     this.textCache.clear();
   }
 
-  setText(part: string, text: string): void {
+  /** Replaces a part's content with this text, or with these UTF-8 bytes. */
+  setText(part: string, text: string | Buffer): void {
     const name = this.findPart(part) ?? part;
     this.removed.delete(name);
     this.textCache.delete(name);
@@ -137,13 +138,11 @@ export class XlsxPackage {
     const outputs: ZipOutput[] = [];
     for (const [name, entry] of this.entries) {
       if (this.removed.has(name)) continue;
-      const text = this.changed.get(name);
-      outputs.push(
-        text === undefined ? { name, copyFrom: entry } : { name, bytes: Buffer.from(text, 'utf8') },
-      );
+      const content = this.changed.get(name);
+      outputs.push(content === undefined ? { name, copyFrom: entry } : { name, bytes: utf8(content) });
     }
-    for (const [name, text] of this.changed) {
-      if (!this.entries.has(name)) outputs.push({ name, bytes: Buffer.from(text, 'utf8') });
+    for (const [name, content] of this.changed) {
+      if (!this.entries.has(name)) outputs.push({ name, bytes: utf8(content) });
     }
     return writeZip(this.bytes, outputs);
   }
@@ -301,6 +300,10 @@ function resolveTarget(folder: string, target: string): string {
   }
   const resolved = path.startsWith('/') ? posix.normalize(path) : posix.join(folder, path);
   return resolved.replace(/^\/+/, '');
+}
+
+function utf8(content: string | Buffer): Buffer {
+  return typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
 }
 
 function decodePartText(bytes: Buffer): string {

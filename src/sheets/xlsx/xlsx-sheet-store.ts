@@ -148,8 +148,10 @@ export class XlsxSheetStore implements SheetStore {
       for (const { change, sheet } of targets) {
         const xml = this.sheetXml(workbook, sheet);
         const patched = this.parse(() => patchWorksheet(sheet.name, xml, change, context, result));
-        if (patched.xml !== xml) workbook.pkg.setText(sheet.part!, patched.xml);
+        if (patched.bytes) workbook.pkg.setText(sheet.part!, patched.bytes);
         if (patched.formulaRemoved) removeCalculationChain(workbook.pkg);
+        // The original text is not needed again: let it go before the next tab is inflated.
+        workbook.pkg.dropTextCache();
       }
     } catch (error) {
       this.workbook = null;
@@ -394,8 +396,9 @@ export class XlsxSheetStore implements SheetStore {
     const first = data.header.length;
     const widths = missing.map((header, index) => columnWidth(header, first + index));
     const lastRow = Math.max(DROPDOWN_LAST_ROW, data.lastRow + DROPDOWN_MARGIN_ROWS);
-    const validations = listValidations(missing, first, tab, validatedColumns(patched.xml), lastRow);
-    workbook.pkg.setText(sheet.part!, addListValidations(addColumnWidths(patched.xml, widths), validations));
+    const withHeaders = patched.bytes ? patched.bytes.toString('utf8') : xml;
+    const validations = listValidations(missing, first, tab, validatedColumns(withHeaders), lastRow);
+    workbook.pkg.setText(sheet.part!, addListValidations(addColumnWidths(withHeaders, widths), validations));
     return missing;
   }
 }
