@@ -4,7 +4,7 @@ import { setFlagsFromString } from 'node:v8';
 import { main } from '../dist/cli/main.js';
 
 // The same V8 setting as the productops command (src/cli/bin.ts).
-setFlagsFromString(process.env.V8FLAGS ?? '--heap-growing-percent=40');
+setFlagsFromString('--heap-growing-percent=40');
 
 const config = process.argv[2];
 const out = [];

@@ -127,12 +127,7 @@ export async function saveMemory(database: Database, ctx: RunContext, runId: num
     }
   }
   rememberShared(ctx, remember);
-  const changedRows: { id: string; json: string }[] = [];
-  for (const [id, cells] of updated) {
-    const json = JSON.stringify(cells);
-    const before = ctx.memory.rows.get(id);
-    if (before === undefined || JSON.stringify(before) !== json) changedRows.push({ id, json });
-  }
+  const updatedRows = [...updated];
   updated.clear();
 
   const initiatives = [...ctx.initiatives.values()];
@@ -319,16 +314,16 @@ export async function saveMemory(database: Database, ctx: RunContext, runId: num
         );
       }
     }
-    for (let start = 0; start < changedRows.length; start += SAVE_SLICE) {
-      await upsertRows(
-        trx,
-        'row_state',
-        changedRows.slice(start, start + SAVE_SLICE).map(({ id, json }) => {
-          const bar = id.indexOf('|');
-          return { tab: id.slice(0, bar), row_key: id.slice(bar + 1), cells_json: json, updated_at: now };
-        }),
-        ['tab', 'row_key'],
-      );
+    // Each slice's JSON exists only while that slice is saved.
+    for (let start = 0; start < updatedRows.length; start += SAVE_SLICE) {
+      const rows = updatedRows.slice(start, start + SAVE_SLICE).flatMap(([id, cells]) => {
+        const json = JSON.stringify(cells);
+        const before = ctx.memory.rows.get(id);
+        if (before !== undefined && JSON.stringify(before) === json) return [];
+        const bar = id.indexOf('|');
+        return [{ tab: id.slice(0, bar), row_key: id.slice(bar + 1), cells_json: json, updated_at: now }];
+      });
+      await upsertRows(trx, 'row_state', rows, ['tab', 'row_key']);
     }
   });
 }

@@ -19,6 +19,7 @@ import { forEachNode } from './analyze.js';
 import type { Arith, Assignment, Call, Expr } from './ast.js';
 import { roundHalfAwayFromZero } from './functions.js';
 import { EvaluationError, type FormulaIssue } from './issues.js';
+import { parseScript } from './parser.js';
 
 export interface CompiledScript {
   /** Parameter names, in order of first appearance. */
@@ -61,8 +62,66 @@ export function compileAnalyzed(
   const slotOf = new Map<string, number>();
   for (const name of [...inputs, ...outputs]) if (!slotOf.has(name)) slotOf.set(name, slotOf.size);
   const slots = new Float64Array(slotOf.size);
-  const generator = new CodeGenerator(slotOf);
+  const source = generateSource(statements, inputs, outputs, slotOf);
+  const firstReadLine = firstReadLines(statements);
+  const explainer = new Explainer(text, slots, slotOf);
+  // The closures below keep neither the syntax tree nor the code generator: a run holds thousands
+  // of compiled models. What a failure needs to explain itself is rebuilt from the text, once.
+  const syntax = syntaxFromText(text, slotOf);
+  const fail = (site: number, value: number): never => {
+    const { line, reason, culprit } = syntax().sites[site]!;
+    throw new EvaluationError(line, `${reason} (${explainer.explain(culprit, value)})`);
+  };
+  const helpers: Helpers = {
+    input: (params, index) => readInput(params, inputs[index]!, firstReadLine.get(inputs[index]!) ?? 0),
+    notFinite: (index, value) => {
+      const st = syntax().statements[index]!;
+      const what = Number.isNaN(value) ? 'not a number' : `${value > 0 ? '' : 'minus '}infinitely large`;
+      const involved = explainer.namesWithValues(st.expr);
+      throw new EvaluationError(st.span.line, `'${st.target}' is ${what}${involved ? ` (${involved})` : ''}`);
+    },
+    div: (a, d, site) => (d === 0 ? fail(site, d) : a / d),
+    sqrt: (x, site) => (x < 0 ? fail(site, x) : Math.sqrt(x)),
+    ln: (x, site) => (x <= 0 ? fail(site, x) : Math.log(x)),
+    log10: (x, site) => (x <= 0 ? fail(site, x) : Math.log10(x)),
+    log: (x, base, site) => {
+      if (x <= 0) return fail(site, x);
+      if (base <= 0 || base === 1) return fail(site + 1, base);
+      return Math.log(x) / Math.log(base);
+    },
+    clamp: (x, low, high, site) => {
+      if (low > high) {
+        const { line } = syntax().sites[site]!;
+        throw new EvaluationError(
+          line,
+          `clamp's low bound is above its high bound (low = ${formatNumber(low)}, high = ${formatNumber(high)})`,
+        );
+      }
+      return Math.min(Math.max(x, low), high);
+    },
+    round: roundHalfAwayFromZero,
+  };
 
+  const keyParams = [...inputs.map((_, i) => `k${i}`), ...outputs.map((_, i) => `o${i}`)];
+  // Generated from the syntax tree only, never from user text: see the comment at the top of this file.
+  const factory = new Function('s', 'h', ...keyParams, source);
+  const evaluate = factory(
+    slots,
+    helpers,
+    ...[...inputs, ...outputs].map(internalize),
+  ) as CompiledScript['evaluate'];
+
+  return { inputs: [...inputs], outputs: [...outputs], warnings: [...warnings], evaluate };
+}
+
+/** The body of the factory that returns `evaluate`. */
+function generateSource(
+  statements: Assignment[],
+  inputs: string[],
+  outputs: string[],
+  slotOf: Map<string, number>,
+): string {
+  const generator = new CodeGenerator(slotOf);
   const body: string[] = [];
   inputs.forEach((_, i) => {
     body.push(`v = p[k${i}]; if (typeof v !== "number" || v - v !== 0) v = h.input(p, ${i}); s[${i}] = v;`);
@@ -87,59 +146,37 @@ export function compileAnalyzed(
   // Temporaries are locals of `evaluate`, not of the factory: context variables are much slower.
   const locals = ['v', ...Array.from({ length: generator.temps }, (_, i) => `t${i}`)];
   body.unshift('"use strict";', 'return function evaluate(p) {', `let ${locals.join(', ')};`);
+  return body.join('\n');
+}
 
-  const firstReadLine = new Map<string, number>();
+function firstReadLines(statements: Assignment[]): Map<string, number> {
+  const lines = new Map<string, number>();
   for (const st of statements) {
     forEachNode(st.expr, (e) => {
-      if (e.kind === 'name' && !firstReadLine.has(e.name)) firstReadLine.set(e.name, e.span.line);
+      if (e.kind === 'name' && !lines.has(e.name)) lines.set(e.name, e.span.line);
     });
   }
-  const explainer = new Explainer(text, slots, slotOf);
-  const sites = generator.sites;
-  const fail = (site: number, value: number): never => {
-    const { line, reason, culprit } = sites[site]!;
-    throw new EvaluationError(line, `${reason} (${explainer.explain(culprit, value)})`);
-  };
-  const helpers: Helpers = {
-    input: (params, index) => readInput(params, inputs[index]!, firstReadLine.get(inputs[index]!) ?? 0),
-    notFinite: (index, value) => {
-      const st = statements[index]!;
-      const what = Number.isNaN(value) ? 'not a number' : `${value > 0 ? '' : 'minus '}infinitely large`;
-      const involved = explainer.namesWithValues(st.expr);
-      throw new EvaluationError(st.span.line, `'${st.target}' is ${what}${involved ? ` (${involved})` : ''}`);
-    },
-    div: (a, d, site) => (d === 0 ? fail(site, d) : a / d),
-    sqrt: (x, site) => (x < 0 ? fail(site, x) : Math.sqrt(x)),
-    ln: (x, site) => (x <= 0 ? fail(site, x) : Math.log(x)),
-    log10: (x, site) => (x <= 0 ? fail(site, x) : Math.log10(x)),
-    log: (x, base, site) => {
-      if (x <= 0) return fail(site, x);
-      if (base <= 0 || base === 1) return fail(site + 1, base);
-      return Math.log(x) / Math.log(base);
-    },
-    clamp: (x, low, high, site) => {
-      if (low > high) {
-        const { line } = sites[site]!;
-        throw new EvaluationError(
-          line,
-          `clamp's low bound is above its high bound (low = ${formatNumber(low)}, high = ${formatNumber(high)})`,
-        );
-      }
-      return Math.min(Math.max(x, low), high);
-    },
-    round: roundHalfAwayFromZero,
-  };
+  return lines;
+}
 
-  const keyParams = [...inputs.map((_, i) => `k${i}`), ...outputs.map((_, i) => `o${i}`)];
-  // Generated from the syntax tree only, never from user text: see the comment at the top of this file.
-  const factory = new Function('s', 'h', ...keyParams, body.join('\n'));
-  const evaluate = factory(
-    slots,
-    helpers,
-    ...[...inputs, ...outputs].map(internalize),
-  ) as CompiledScript['evaluate'];
-
-  return { inputs: [...inputs], outputs: [...outputs], warnings: [...warnings], evaluate };
+/**
+ * The statements and failure sites of a script that compiled, parsed again on first use. Parsing
+ * and generating are deterministic, so the sites come out in the order the code refers to them.
+ */
+function syntaxFromText(
+  text: string,
+  slotOf: Map<string, number>,
+): () => { statements: Assignment[]; sites: Site[] } {
+  let syntax: { statements: Assignment[]; sites: Site[] } | null = null;
+  return () => {
+    if (syntax === null) {
+      const statements = parseScript(text).script.statements;
+      const generator = new CodeGenerator(slotOf);
+      for (const st of statements) generator.expr(st.expr);
+      syntax = { statements, sites: generator.sites };
+    }
+    return syntax;
+  };
 }
 
 /**

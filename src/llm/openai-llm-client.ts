@@ -361,7 +361,7 @@ export interface LlmClientConfig {
 }
 
 /** The client for the config, or undefined when no LLM is configured (the steps are skipped). */
-export function createLlmClient(
+export function createOpenAiLlmClient(
   config: LlmClientConfig,
   overrides: Partial<Omit<OpenAiLlmClientOptions, 'baseUrl' | 'model' | 'apiKey'>> = {},
 ): OpenAiLlmClient | undefined {

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createDatabase, type Database } from '../../src/db/database.js';
 import type { LlmDeps } from '../../src/flows/models-suggest.js';
-import { createLlmClient } from '../../src/llm/index.js';
+import { createOpenAiLlmClient } from '../../src/llm/openai-llm-client.js';
 import { FlowHarness, resetDatabase } from '../support/flow-harness.js';
 import { OpenAiStandIn, reply } from '../support/openai-stand-in.js';
 
@@ -25,7 +25,7 @@ afterAll(async () => {
 });
 
 function llm(overrides: Partial<LlmDeps> = {}): LlmDeps {
-  const client = createLlmClient(
+  const client = createOpenAiLlmClient(
     { baseUrl: standIn.baseUrl, model: 'stand-in-model', apiKey: KEY, timeoutMs: 500, configured: true },
     { sleep: async () => {}, maxRetries: 2 },
   )!;

@@ -6,13 +6,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import {
-  callRecord,
-  createLlmClient,
-  type LlmRequest,
-  OpenAiLlmClient,
-  type OpenAiLlmClientOptions,
-} from '../../src/llm/index.js';
+import { callRecord, createLlmClient, type LlmRequest } from '../../src/llm/index.js';
+import { OpenAiLlmClient, type OpenAiLlmClientOptions } from '../../src/llm/openai-llm-client.js';
 import { OpenAiStandIn, reply } from '../support/openai-stand-in.js';
 
 const KEY = 'sk-test-0123456789abcdefSECRET';
@@ -429,20 +424,20 @@ describe('createLlmClient', () => {
     configured: false,
   };
 
-  it('is undefined when no LLM is configured', () => {
-    expect(createLlmClient(config)).toBeUndefined();
+  it('is undefined when no LLM is configured', async () => {
+    expect(await createLlmClient(config)).toBeUndefined();
   });
 
-  it('uses OpenAI when only a key is set, and the base URL when one is', () => {
-    expect(createLlmClient({ ...config, apiKey: KEY, configured: true })?.baseUrl).toBe(
-      'https://api.openai.com/v1',
-    );
-    const local = createLlmClient({
+  it('uses OpenAI when only a key is set, and the base URL when one is', async () => {
+    expect(
+      ((await createLlmClient({ ...config, apiKey: KEY, configured: true })) as OpenAiLlmClient)?.baseUrl,
+    ).toBe('https://api.openai.com/v1');
+    const local = (await createLlmClient({
       ...config,
       baseUrl: 'http://localhost:11434/v1',
       model: 'llama3.1',
       configured: true,
-    });
+    })) as OpenAiLlmClient | undefined;
     expect(local?.baseUrl).toBe('http://localhost:11434/v1');
     expect(local?.model).toBe('llama3.1');
   });

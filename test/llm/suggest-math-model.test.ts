@@ -3,12 +3,8 @@
  * invalid one corrected, invalid twice, plugged-in numbers, malformed JSON, and a server failure.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  formatAssumptions,
-  OpenAiLlmClient,
-  type SuggestMathModelInput,
-  suggestMathModel,
-} from '../../src/llm/index.js';
+import { formatAssumptions, type SuggestMathModelInput, suggestMathModel } from '../../src/llm/index.js';
+import { OpenAiLlmClient, type OpenAiLlmClientOptions } from '../../src/llm/openai-llm-client.js';
 import { OpenAiStandIn, reply } from '../support/openai-stand-in.js';
 
 const input: SuggestMathModelInput = {

@@ -3,11 +3,8 @@
  * the caller; extra names are ignored, missing or invalid ones get the heuristic metadata.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  OpenAiLlmClient,
-  type SuggestParamMetadataInput,
-  suggestParamMetadata,
-} from '../../src/llm/index.js';
+import { type SuggestParamMetadataInput, suggestParamMetadata } from '../../src/llm/index.js';
+import { OpenAiLlmClient, type OpenAiLlmClientOptions } from '../../src/llm/openai-llm-client.js';
 import { heuristicMetadata } from '../../src/llm/param-metadata.js';
 import { OpenAiStandIn, reply } from '../support/openai-stand-in.js';
 

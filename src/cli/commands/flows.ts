@@ -35,15 +35,15 @@ function count(value: string | undefined, flag: string): number | undefined {
 }
 
 /** The LLM co-pilot for this command, or undefined when none is configured. */
-function llmDeps(
+async function llmDeps(
   config: Config,
   llmOptions: LlmCommandOptions,
   options: GlobalOptions,
   io: CliIo,
-): LlmDeps | undefined {
+): Promise<LlmDeps | undefined> {
   const limit = count(llmOptions.limit, '--limit');
   const maxCalls = count(llmOptions.maxLlmCalls, '--max-llm-calls');
-  const client = createLlmClient(config.llm);
+  const client = await createLlmClient(config.llm);
   if (!client) return undefined;
   const deps: LlmDeps = {
     client,
@@ -75,7 +75,7 @@ export async function runCommand(
   try {
     const notes: string[] = [];
     const usesLlm = include.includes('models suggest') || include.includes('params seed');
-    const llm = usesLlm && !llmOptions.off ? llmDeps(ws.config, llmOptions, options, io) : undefined;
+    const llm = usesLlm && !llmOptions.off ? await llmDeps(ws.config, llmOptions, options, io) : undefined;
     if (usesLlm && !llm) notes.push(llmOptions.off ? DEMO_LLM_NOTE : LLM_OFF_NOTE);
     const report = await runFlows(
       {

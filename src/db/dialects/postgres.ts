@@ -9,7 +9,7 @@
  */
 
 import { PostgresDialect } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import { type DatabaseDialect, InvalidDatabaseUrlError } from '../dialect.js';
 
 // Type OIDs from PostgreSQL's pg_type catalog.
@@ -20,12 +20,14 @@ const NUMERIC_OID = 1700;
 // precision; the schema has no bigint or numeric columns of its own.
 const parseNumber = (text: string): number => Number(text);
 
-const typeParsers: pg.CustomTypesConfig = {
-  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === INT8_OID || oid === NUMERIC_OID
-      ? parseNumber
-      : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig['getTypeParser'],
-};
+function typeParsers(types: typeof pg.types): pg.CustomTypesConfig {
+  return {
+    getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+      oid === INT8_OID || oid === NUMERIC_OID
+        ? parseNumber
+        : types.getTypeParser(oid, format)) as pg.CustomTypesConfig['getTypeParser'],
+  };
+}
 
 export const postgresDialect: DatabaseDialect = {
   kind: 'postgres',
@@ -36,11 +38,13 @@ export const postgresDialect: DatabaseDialect = {
     return {
       dialect: new PostgresDialect({
         pool: async () => {
-          const pool = new pg.Pool({
+          // Loaded when a PostgreSQL database is first used: a run on SQLite never pays for it.
+          const { default: postgres } = await import('pg');
+          const pool = new postgres.Pool({
             connectionString: url,
             connectionTimeoutMillis: options.connectTimeoutMs,
             application_name: 'productops',
-            types: typeParsers,
+            types: typeParsers(postgres.types),
           });
           // An idle pooled connection that dies (server restart, admin kill) is reported here;
           // without a listener Node would crash the process. The next query gets a fresh
