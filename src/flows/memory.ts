@@ -8,7 +8,7 @@ import { upsertRows } from '../db/bulk.js';
 import type { Database } from '../db/database.js';
 import { cellText, parseBoolean } from '../shared/values.js';
 import type { Framework } from '../sheets/tabs.js';
-import { emptyMemory, type Memory, type RunContext, rowStateKey } from './context.js';
+import { emptyMemory, type Memory, type RunContext } from './context.js';
 import { modelRowKey } from './models-sync.js';
 import { paramKey } from './params.js';
 import { rememberShared } from './scoring-sync.js';

@@ -4,7 +4,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type SuggestParamMetadataInput, suggestParamMetadata } from '../../src/llm/index.js';
-import { OpenAiLlmClient, type OpenAiLlmClientOptions } from '../../src/llm/openai-llm-client.js';
+import { OpenAiLlmClient } from '../../src/llm/openai-llm-client.js';
 import { heuristicMetadata } from '../../src/llm/param-metadata.js';
 import { OpenAiStandIn, reply } from '../support/openai-stand-in.js';
 

@@ -205,3 +205,63 @@ describe('a PM workbook with a chart, a chart sheet, a pivot table, SmartArt, co
     }
   }, 120_000);
 });
+
+describe('init adding a tab to a PM workbook', () => {
+  it('adds a sheet part and its entries, changes no other part, and other programs open the result', async (context) => {
+    requireOtherWriters(context);
+    folder = await mkdtemp(join(tmpdir(), 'productops-preservation-'));
+    const path = join(folder, 'productops.xlsx');
+    await runPython('kitchen_sink.py', [path]);
+    const original = unzip(await readFile(path));
+    const store = new XlsxSheetStore(path);
+    const added = await store.ensureTabs([
+      {
+        name: 'Backlog',
+        headers: ['initiative_key', 'title', 'active_scoring_framework', 'use_math_model'],
+        dropdowns: { active_scoring_framework: ['RICE', 'WSJF', 'MATH_MODEL'] },
+        checkboxes: ['use_math_model'],
+      },
+    ]);
+    expect(added.tabsAdded).toEqual(['Backlog']);
+    const final = unzip(await readFile(path));
+    const newParts = [...final.keys()].filter((name) => !original.has(name));
+    expect(newParts).toHaveLength(1);
+    expect(newParts[0]).toMatch(/^xl\/worksheets\/sheet\d+\.xml$/);
+    expect([...original.keys()].filter((name) => !final.has(name))).toEqual([]);
+    const changed = [...original]
+      .filter(([name, bytes]) => !final.get(name)!.equals(bytes))
+      .map(([name]) => name);
+    // The workbook's tab list, its relationships and content types; styles only for the bold header.
+    const allowed = ['[Content_Types].xml', 'xl/_rels/workbook.xml.rels', 'xl/workbook.xml', 'xl/styles.xml'];
+    expect(changed.filter((name) => !allowed.includes(name))).toEqual([]);
+    expect(changed).toEqual(expect.arrayContaining(allowed.slice(0, 3)));
+    // The new tab comes last, so sheet-indexed references (a defined name's localSheetId) still point where they did.
+    const workbook = final.get('xl/workbook.xml')!.toString('utf8');
+    const names = [...workbook.matchAll(/<sheet [^>]*name="([^"]+)"/g)].map((match) => match[1]);
+    expect(names.at(-1)).toBe('Backlog');
+    expect(names.slice(0, -1)).toEqual(
+      [
+        ...original
+          .get('xl/workbook.xml')!
+          .toString('utf8')
+          .matchAll(/<sheet [^>]*name="([^"]+)"/g),
+      ].map((m) => m[1]),
+    );
+
+    // openpyxl opens it and sees the new tab's header, bold and frozen, with its dropdowns.
+    const script =
+      'import json, sys\nfrom openpyxl import load_workbook\nwb = load_workbook(sys.argv[1])\nws = wb["Backlog"]\n' +
+      'print(json.dumps({"sheets": wb.sheetnames, "header": [c.value for c in ws[1]], "bold": ws["A1"].font.b, ' +
+      '"freeze": ws.freeze_panes, "validations": sorted(str(v.sqref) for v in ws.data_validations.dataValidation)}))';
+    await writeFile(join(folder, 'look_at_backlog.py'), script);
+    const { execFileSync } = await import('node:child_process');
+    const seen = JSON.parse(
+      execFileSync('/usr/bin/python3', [join(folder, 'look_at_backlog.py'), path], { encoding: 'utf8' }),
+    );
+    expect(seen.sheets.at(-1)).toBe('Backlog');
+    expect(seen.header).toEqual(['initiative_key', 'title', 'active_scoring_framework', 'use_math_model']);
+    expect(seen.bold).toBe(true);
+    expect(seen.freeze).toBe('A2');
+    expect(seen.validations).toEqual(['C2:C5000', 'D2:D5000']);
+  }, 60_000);
+});

@@ -89,9 +89,11 @@ export function addWorksheet(pkg: XlsxPackage, name: string, xml: string): void 
     }
     if (reader.name === 'sheet') sheetId = Math.max(sheetId, Number(reader.attribute('sheetId') ?? 0));
   }
-  // Use whatever prefix the workbook bound to the relationships namespace, or bind one here.
+  // Use the prefix the root element binds to the relationships namespace, or bind one here: a
+  // binding on another element (openpyxl puts one on every <sheet>) is not in scope for ours.
+  const root = /<(?![?!])[^>]*>/.exec(workbook)?.[0] ?? '';
   const bound = new RegExp(`xmlns:([\\w.-]+)\\s*=\\s*["']${RELATIONSHIPS.replace(/[./]/g, '\\$&')}["']`).exec(
-    workbook,
+    root,
   );
   const idAttribute = bound ? `${bound[1]}:id="${id}"` : `xmlns:r="${RELATIONSHIPS}" r:id="${id}"`;
   const element = `<${sheetsPrefix}sheet name="${escapeAttribute(name)}" sheetId="${sheetId + 1}" ${idAttribute}/>`;

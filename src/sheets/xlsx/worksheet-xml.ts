@@ -430,7 +430,10 @@ export function patchWorksheet(
         }
         const style =
           number === 1 && headerStyles.has(next) ? headerStyles.get(next) : (rowStyle ?? columnStyle(next));
-        const text = cellXml(`${columnLetters(next)}${number}`, value, style, context);
+        const text = withPrefix(
+          cellXml(`${columnLetters(next)}${number}`, value, style, context),
+          span.prefix,
+        );
         if (text === null) continue;
         add(next, text);
         result.cellsWritten++;
@@ -456,7 +459,7 @@ export function patchWorksheet(
         add(cell.column, keep);
         continue;
       }
-      const text = cellXml(reference, value, cell.style, context);
+      const text = withPrefix(cellXml(reference, value, cell.style, context), span.prefix);
       if (cell.hasFormula) formulaRemoved = true;
       if (text !== null) add(cell.column, text);
       result.cellsWritten++;
@@ -519,6 +522,12 @@ export function patchWorksheet(
   }
   if (result.cellsWritten === writtenBefore) return { bytes: null, formulaRemoved: false };
   return { bytes: sink.bytes(), formulaRemoved };
+}
+
+/** A new cell's elements in the part's namespace prefix, when it uses one (`<x:c>`). */
+function withPrefix(cell: string | null, prefix: string): string | null {
+  if (cell === null || prefix === '') return cell;
+  return cell.replace(/<(\/?)(c|v|is|t)(?=[\s>/])/g, `<$1${prefix}$2`);
 }
 
 function textOf(value: CellValue): string {

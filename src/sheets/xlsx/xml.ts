@@ -267,8 +267,12 @@ export function decodeOoxmlText(text: string): string {
 }
 
 /** Control characters other than tab and line breaks, U+FFFE/U+FFFF and lone surrogates. */
-const NOT_IN_XML =
-  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const span = (from: number, to: number) => `${String.fromCharCode(from)}-${String.fromCharCode(to)}`;
+const NOT_IN_XML = new RegExp(
+  `[${span(0x00, 0x08)}${span(0x0b, 0x0c)}${span(0x0e, 0x1f)}${span(0xfffe, 0xffff)}]` +
+    '|[\\ud800-\\udbff](?![\\udc00-\\udfff])|(?<![\\ud800-\\udbff])[\\udc00-\\udfff]',
+  'g',
+);
 
 export function encodeOoxmlText(text: string): string {
   return text
