@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import type { FlowName } from '../flows/context.js';
 import { ProductOpsError, UsageError } from '../shared/errors.js';
+import { redactUrls } from '../shared/redact.js';
 import { demoCommand } from './commands/demo.js';
 import { ALL_FLOWS, LLM_OFF_NOTE, type LlmCommandOptions, runCommand } from './commands/flows.js';
 import { formulaCheck, formulaEval } from './commands/formula.js';
@@ -130,15 +131,16 @@ export async function main(
       // Help and version end the program normally; anything else is a usage mistake.
       return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
+    // Messages may quote a URL (a base URL, a proxy): its password is never printed.
     if (e instanceof UsageError) {
-      io.stderr(`productops: ${e.message}\n`);
+      io.stderr(`productops: ${redactUrls(e.message)}\n`);
       return EXIT.usage;
     }
     if (e instanceof ProductOpsError) {
-      io.stderr(`productops: ${e.message}\n`);
+      io.stderr(`productops: ${redactUrls(e.message)}\n`);
       return EXIT.failed;
     }
-    io.stderr(`productops: unexpected error: ${(e as Error).stack ?? String(e)}\n`);
+    io.stderr(`productops: unexpected error: ${redactUrls((e as Error).stack ?? String(e))}\n`);
     return EXIT.failed;
   }
 }

@@ -35,8 +35,8 @@ export function rankingTable(report: RunReport, limit: number): string {
 
 export function printReport(report: RunReport, options: GlobalOptions, io: CliIo, rankingLimit = 20): void {
   if (options.json) {
-    const { ok, dryRun, steps, warnings, ranking } = report;
-    io.stdout(`${JSON.stringify({ ok, dryRun, steps, warnings, ranking }, null, 2)}\n`);
+    const { ok, dryRun, steps, warnings, ranking, notes } = report;
+    io.stdout(`${JSON.stringify({ ok, dryRun, steps, warnings, ranking, notes }, null, 2)}\n`);
     return;
   }
   const out: string[] = [];

@@ -9,7 +9,7 @@ import { DatabaseError } from '../shared/errors.js';
 import { redactDatabaseUrl, scrubDatabasePasswords } from './database-url.js';
 import { type DatabaseKind, InvalidDatabaseUrlError, type OpenedDialect } from './dialect.js';
 import { findDialect } from './dialects/index.js';
-import { migrateToLatest } from './migrations/index.js';
+import { listPendingMigrations, migrateToLatest } from './migrations/index.js';
 import type { Schema } from './schema.js';
 
 /** `database.url` when the config names none (CLI.md): a file beside the config file. */
@@ -26,6 +26,11 @@ export interface Database {
   readonly kind: DatabaseKind;
   /** The URL with any password replaced by `***`: safe to print. */
   readonly displayUrl: string;
+  /**
+   * Migrations not yet applied: always empty, except for a database opened `readOnly`, which is
+   * never migrated (a dry run says what a real run would apply).
+   */
+  readonly pendingMigrations: readonly string[];
   /** Closes the file or the connection pool. Safe to call more than once. */
   close(): Promise<void>;
 }
@@ -38,6 +43,11 @@ export interface CreateDatabaseOptions {
    * node-postgres would wait forever on an address that drops packets.
    */
   connectTimeoutMs?: number;
+  /**
+   * Read only (a dry run): the SQLite file must exist and is opened read-only, and no migration
+   * runs; `pendingMigrations` lists the ones a normal open would apply.
+   */
+  readOnly?: boolean;
 }
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
@@ -61,6 +71,7 @@ export async function createDatabase(url: string, options: CreateDatabaseOptions
     opened = dialect.createKyselyDialect(url, {
       baseDir: options.baseDir ?? process.cwd(),
       connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+      readOnly: options.readOnly ?? false,
     });
   } catch (error) {
     if (error instanceof InvalidDatabaseUrlError) {
@@ -86,12 +97,21 @@ export async function createDatabase(url: string, options: CreateDatabaseOptions
     return fail(`Cannot open the database ${where}: ${describeError(error, url)}`, error);
   }
 
-  const migration = await migrateToLatest(db, dialect.columns);
-  if (migration.error !== undefined) {
-    return fail(
-      `Cannot migrate the database ${where}: ${describeMigrationFailure(migration, url)}`,
-      migration.error,
-    );
+  let pendingMigrations: string[] = [];
+  if (options.readOnly) {
+    try {
+      pendingMigrations = await listPendingMigrations(db, dialect.columns);
+    } catch (error) {
+      return fail(`Cannot read the database ${where}: ${describeError(error, url)}`, error);
+    }
+  } else {
+    const migration = await migrateToLatest(db, dialect.columns);
+    if (migration.error !== undefined) {
+      return fail(
+        `Cannot migrate the database ${where}: ${describeMigrationFailure(migration, url)}`,
+        migration.error,
+      );
+    }
   }
 
   let closing: Promise<void> | undefined;
@@ -99,6 +119,7 @@ export async function createDatabase(url: string, options: CreateDatabaseOptions
     db,
     kind: dialect.kind,
     displayUrl,
+    pendingMigrations,
     close: () => {
       closing ??= db.destroy();
       return closing;

@@ -17,6 +17,8 @@ export interface DialectOptions {
   baseDir: string;
   /** How long to wait for a database server to accept a connection before giving up. */
   connectTimeoutMs: number;
+  /** Open for reading only (a dry run): no file, folder, journal mode or schema change. */
+  readOnly?: boolean;
 }
 
 /** What a dialect built from a URL: the Kysely dialect, and where it points, for messages. */

@@ -72,6 +72,11 @@ export interface ParamsTable {
   used_in_formula: number;
   last_updated_at: string | null;
   param_status: string | null;
+  /**
+   * For a row the backend seeded: `llm` when the LLM wrote its metadata, `heuristic` when it was
+   * guessed from the name; null for rows people added. Written once, when the row is seeded.
+   */
+  metadata_origin: string | null;
   updated_at: string;
 }
 
@@ -108,6 +113,13 @@ export interface SequencesTable {
   last_value: number;
 }
 
+/** Who holds a run lock (SQLite): `pid@host`, since when. PostgreSQL uses an advisory lock. */
+export interface RunLocksTable {
+  name: string;
+  holder: string;
+  acquired_at: string;
+}
+
 export interface RunsTable {
   id: Generated<number>;
   command: string;
@@ -141,6 +153,7 @@ export interface Schema {
   score_history: ScoreHistoryTable;
   row_state: RowStateTable;
   sequences: SequencesTable;
+  run_locks: RunLocksTable;
   runs: RunsTable;
   llm_calls: LlmCallsTable;
 }

@@ -4,17 +4,55 @@
  * duplicated keys are reported and left unscored. Second phase (`writeBacklog`): the active
  * scores, priority, rank and warnings go back to each row, with `updated_at` when anything changed.
  */
+import { MAX_SEQUENCE_VALUE } from '../db/repositories/sequences.js';
 import { parseFramework } from '../scoring/registry.js';
 import { cellText, isBlank, parseBoolean, parseNumber } from '../shared/values.js';
-import { cell } from '../sheets/read-tab.js';
+import { cell, type Table } from '../sheets/read-tab.js';
 import { backlogTab } from '../sheets/tabs.js';
 import { changesFor, type Initiative, type RunContext, setBackendCell, step, warn } from './context.js';
 
 const FLOW = 'backlog sync' as const;
 const KEY_PATTERN = /^INIT-(\d{6,})$/;
+/** The database counter new keys come from. */
+export const KEY_SEQUENCE = 'initiative_key';
+
+/** The number of a well-formed key that new keys may continue from; null otherwise. */
+function keyNumber(key: string): number | null {
+  const m = KEY_PATTERN.exec(key);
+  if (!m) return null;
+  const n = Number(m[1]);
+  return n <= MAX_SEQUENCE_VALUE ? n : null;
+}
+
+/** How many Backlog rows need a new key (a title, no key), and the highest key number in use. */
+export function keysToIssue(table: Table): { count: number; highest: number } {
+  let count = 0;
+  let highest = 0;
+  for (const row of table.rows) {
+    const key = cellText(cell(table, row, 'initiative_key'));
+    if (key === '' && cellText(cell(table, row, 'title')) !== '') count++;
+    highest = Math.max(highest, keyNumber(key) ?? 0);
+  }
+  return { count, highest };
+}
 
 export function formatKey(n: number): string {
   return `INIT-${String(n).padStart(6, '0')}`;
+}
+
+/**
+ * The next key's number: from the range reserved in the database for this run, or (a dry run, no
+ * database) counted on from the highest key seen.
+ */
+function nextKeyNumber(ctx: RunContext): number {
+  const reserved = ctx.reservedKeys;
+  if (reserved && reserved.next <= reserved.last) {
+    const n = reserved.next++;
+    ctx.sequence = Math.max(ctx.sequence, n);
+    return n;
+  }
+  ctx.sequence += 1;
+  return ctx.sequence;
 }
 
 export function readBacklog(ctx: RunContext): void {
@@ -26,8 +64,17 @@ export function readBacklog(ctx: RunContext): void {
   // Keys never come from row positions: the sequence continues above every key ever seen.
   let highest = ctx.memory.sequence;
   for (const row of table.rows) {
-    const m = KEY_PATTERN.exec(cellText(cell(table, row, 'initiative_key')));
-    if (m) highest = Math.max(highest, Number(m[1]));
+    const key = cellText(cell(table, row, 'initiative_key'));
+    const n = keyNumber(key);
+    if (n !== null) highest = Math.max(highest, n);
+    else if (KEY_PATTERN.test(key)) {
+      warn(ctx, FLOW, {
+        tab: table.name,
+        row: row.rowNumber,
+        key,
+        message: `initiative_key '${key}' has more than nine digits: it still names this initiative, but new keys do not continue from it`,
+      });
+    }
   }
   ctx.sequence = highest;
 
@@ -52,8 +99,7 @@ export function readBacklog(ctx: RunContext): void {
     }
     if (key === '') {
       if (!ctx.include.has(FLOW)) continue; // only backlog sync may write a key
-      ctx.sequence += 1;
-      key = formatKey(ctx.sequence);
+      key = formatKey(nextKeyNumber(ctx));
       changes.set(row, 'initiative_key', key, FLOW);
     }
     candidates.push({ row, key, title });

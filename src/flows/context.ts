@@ -9,7 +9,7 @@
  * cells → params sync.
  */
 
-import type { CallRecord } from '../llm/index.js';
+import type { MetadataOrigin } from '../llm/param-metadata.js';
 import type { ActiveScore } from '../scoring/activation.js';
 import type { FrameworkScore } from '../scoring/framework.js';
 import type { FormulaCache, ModelOutcome } from '../scoring/math-model.js';
@@ -91,6 +91,8 @@ export interface ParamRef {
   approved: boolean;
   duplicateOf: number[];
   seeded: boolean;
+  /** For a row this command seeds: whether the LLM or the name heuristic wrote its metadata. */
+  metadataOrigin?: MetadataOrigin;
 }
 
 export interface Initiative {
@@ -128,10 +130,10 @@ export interface RunContext {
   /** Backlog rows with a duplicated key: reported and left unscored. */
   duplicateBacklogRows: Map<TabRow, string>;
   params: ParamRef[];
-  /** The next initiative key number to issue. */
+  /** The highest initiative key number issued or seen so far in this command. */
   sequence: number;
-  /** LLM calls made in this command, for the llm_calls table. */
-  llmCalls: { initiativeKey: string; modelName: string | null; call: CallRecord }[];
+  /** Key numbers reserved in the database for this command's new Backlog rows (next to issue, last). */
+  reservedKeys?: { next: number; last: number };
   /** `key|model` → when a suggestion was last asked for it (debounce). */
   suggestedAt: Map<string, string>;
   /** Informational lines for the summary. */

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { upsertRows } from '../db/bulk.js';
 import type { Database } from '../db/database.js';
+import { MAX_SEQUENCE_VALUE, raiseSequence } from '../db/repositories/sequences.js';
 import { cellText, parseBoolean } from '../shared/values.js';
 import type { Framework } from '../sheets/tabs.js';
 import { emptyMemory, type Memory, type RunContext } from './context.js';
@@ -22,11 +23,12 @@ const snapshots = new WeakMap<Memory, Map<string, string>>();
 const firstSeen = new WeakMap<Memory, Map<string, string>>();
 
 /**
- * A row's identity and a digest of its content (timestamps left out). The digest, not the row's
- * text, is what the run keeps for every row of every table, so memory stays small at 40,000 params.
+ * A row's identity and a digest of its content (timestamps left out, and a param's metadata origin,
+ * written once when it is seeded). The digest, not the row's text, is what the run keeps for every
+ * row of every table, so memory stays small at 40,000 params.
  */
 const fingerprint = (table: string, row: Record<string, unknown>, key: string[]) => {
-  const { updated_at: _u, computed_at: _c, first_seen_at: _f, ...rest } = row;
+  const { updated_at: _u, computed_at: _c, first_seen_at: _f, metadata_origin: _o, ...rest } = row;
   const digest = createHash('sha1').update(JSON.stringify(rest)).digest('base64');
   return [`${table}|${key.map((k) => row[k]).join('|')}`, digest] as const;
 };
@@ -65,7 +67,9 @@ export async function loadMemory(database: Database): Promise<Memory> {
     .select('last_value')
     .where('name', '=', SEQUENCE)
     .executeTakeFirst();
-  memory.sequence = seq?.last_value ?? 0;
+  // A counter pushed past the key limit by an older version is ignored: such numbers were never valid keys.
+  const last = seq?.last_value ?? 0;
+  memory.sequence = Number.isSafeInteger(last) && last <= MAX_SEQUENCE_VALUE ? last : 0;
   for (const r of await db.selectFrom('row_state').selectAll().execute()) {
     memory.rows.set(`${r.tab}|${r.row_key}`, JSON.parse(r.cells_json) as Record<string, unknown>);
   }
@@ -162,12 +166,8 @@ export async function saveMemory(database: Database, ctx: RunContext, runId: num
   });
 
   await database.db.transaction().execute(async (trx) => {
-    await upsertRows(
-      trx,
-      'sequences',
-      [{ name: SEQUENCE, last_value: Math.max(ctx.sequence, ctx.memory.sequence) }],
-      ['name'],
-    );
+    // Only ever raised: a lower value saved late (a slower run) must not let keys be issued again.
+    await raiseSequence(trx, SEQUENCE, Math.max(ctx.sequence, ctx.memory.sequence));
     if (ctx.include.has('backlog sync') || ctx.include.has('scoring activate')) {
       await upsertRows(
         trx,
@@ -224,26 +224,6 @@ export async function saveMemory(database: Database, ctx: RunContext, runId: num
         await trx
           .insertInto('score_history')
           .values(historyRows.slice(i, i + 500))
-          .execute();
-    }
-    if (ctx.llmCalls.length > 0) {
-      const rows = ctx.llmCalls.map(({ initiativeKey, modelName, call }) => ({
-        run_id: runId,
-        initiative_key: initiativeKey,
-        model_name: modelName,
-        purpose: call.purpose,
-        llm_model: call.model,
-        prompt_tokens: call.promptTokens,
-        completion_tokens: call.completionTokens,
-        latency_ms: call.latencyMs,
-        outcome: call.outcome,
-        error: call.error ?? null,
-        created_at: now,
-      }));
-      for (let i = 0; i < rows.length; i += 500)
-        await trx
-          .insertInto('llm_calls')
-          .values(rows.slice(i, i + 500))
           .execute();
     }
     if (ctx.include.has('models sync') || ctx.suggestedAt.size > 0) {
@@ -305,6 +285,8 @@ export async function saveMemory(database: Database, ctx: RunContext, runId: num
                 used_in_formula: bool(flag(changes?.current(p.row, 'used_in_formula'))),
                 last_updated_at: stamp === null ? null : String(stamp),
                 param_status: changes ? cellText(changes.current(p.row, 'param_status')) : null,
+                // Only rows seeded now name it; a row saved without it keeps what it had.
+                metadata_origin: p.metadataOrigin,
                 updated_at: now,
               };
             }),

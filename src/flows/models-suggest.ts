@@ -4,11 +4,15 @@
  * llm_suggested_formula_text; assumptions_text and llm_notes only while empty; formula_text_final
  * only while empty and when `llm.copySuggestionToFinal`; formula_text_approved never. A failed row
  * is left exactly as it was and reported, and the run goes on. Every call counts against the
- * run's budget (`llm.maxCallsPerRun`, `--max-llm-calls`) and is recorded for the llm_calls table.
+ * command's budget (`llm.maxCallsPerRun`, `--max-llm-calls`), across every attempt runFlows makes,
+ * and is recorded in the llm_calls table as soon as it returns (`LlmSession`).
  */
+import type { Database } from '../db/database.js';
+import { assignLlmCallsToRun, insertLlmCall } from '../db/repositories/llm-calls.js';
 import type { CallRecord, InitiativeContext, LlmClient } from '../llm/index.js';
 import { formatAssumptions, suggestMathModel, suggestParamMetadata } from '../llm/index.js';
 import type { ParamMetadata } from '../llm/param-metadata.js';
+import { DatabaseError } from '../shared/errors.js';
 import { cellText, isBlank } from '../shared/values.js';
 import { cell } from '../sheets/read-tab.js';
 import { changesFor, type Initiative, type ModelRef, type RunContext, step, warn } from './context.js';
@@ -34,9 +38,64 @@ export interface LlmDeps {
   progress?: LlmProgress;
 }
 
-/** Calls made so far in this run, shared by both LLM steps. */
-export interface LlmBudget {
+/** One llm_calls row as the flows know it. */
+export interface LlmCallEntry {
+  initiativeKey: string;
+  modelName: string | null;
+  call: CallRecord;
+}
+
+/**
+ * What every attempt of one command shares: runFlows redoes the whole command on a fresh read
+ * when a workbook changed meanwhile, and those retries must not buy a fresh budget (three attempts
+ * would otherwise spend up to 3 × maxCalls), nor lose the record of calls already paid for.
+ */
+export interface LlmSession {
+  /** Calls made so far by the command, both LLM steps and every attempt, corrections included. */
   used: number;
+  /** Records one call at once, in its own transaction (nothing on a dry run or without a database). */
+  record(entry: LlmCallEntry): Promise<void>;
+  /** Links every call recorded so far to the command's run, once that is recorded. */
+  assignRun(runId: number): Promise<void>;
+}
+
+/**
+ * The session of one command. Calls are recorded in `database` when one is given: pass null for a
+ * dry run, which writes nothing. `now` stamps each call (default the clock).
+ */
+export function createLlmSession(database: Database | null, now: () => Date = () => new Date()): LlmSession {
+  const ids: number[] = [];
+  return {
+    used: 0,
+    async record({ initiativeKey, modelName, call }) {
+      if (!database) return;
+      try {
+        ids.push(
+          await insertLlmCall(database.db, {
+            run_id: null,
+            initiative_key: initiativeKey,
+            model_name: modelName,
+            purpose: call.purpose,
+            llm_model: call.model,
+            prompt_tokens: call.promptTokens,
+            completion_tokens: call.completionTokens,
+            latency_ms: call.latencyMs,
+            outcome: call.outcome,
+            error: call.error ?? null,
+            created_at: now().toISOString(),
+          }),
+        );
+      } catch (e) {
+        throw new DatabaseError(
+          `cannot record an LLM call in the database ${database.displayUrl}: ${(e as Error).message}`,
+          { cause: e },
+        );
+      }
+    },
+    async assignRun(runId) {
+      if (database && ids.length > 0) await assignLlmCallsToRun(database.db, ids, runId);
+    },
+  };
 }
 
 function context(ctx: RunContext, i: Initiative): InitiativeContext {
@@ -54,8 +113,14 @@ function context(ctx: RunContext, i: Initiative): InitiativeContext {
   };
 }
 
-function record(ctx: RunContext, i: Initiative, modelName: string | null, calls: CallRecord[]): void {
-  for (const call of calls) ctx.llmCalls.push({ initiativeKey: i.key, modelName, call });
+async function record(
+  session: LlmSession,
+  i: Initiative,
+  modelName: string | null,
+  calls: CallRecord[],
+): Promise<void> {
+  session.used += calls.length;
+  for (const call of calls) await session.record({ initiativeKey: i.key, modelName, call });
 }
 
 /** MathModels rows that may get a suggestion now (SHEETS.md "Suggestion eligibility"). */
@@ -80,7 +145,7 @@ export function eligibleModels(
   return out;
 }
 
-export async function suggestModels(ctx: RunContext, llm: LlmDeps, budget: LlmBudget): Promise<void> {
+export async function suggestModels(ctx: RunContext, llm: LlmDeps, session: LlmSession): Promise<void> {
   const FLOW = 'models suggest' as const;
   const table = ctx.tables.mathModels!;
   const changes = changesFor(ctx, 'mathModels')!;
@@ -91,7 +156,7 @@ export async function suggestModels(ctx: RunContext, llm: LlmDeps, budget: LlmBu
   llm.progress?.start(rows.length, 'LLM formula suggestions');
   let done = 0;
   for (const [i, m] of rows) {
-    const remaining = llm.maxCalls - budget.used;
+    const remaining = llm.maxCalls - session.used;
     if (remaining <= 0) break;
     const text = (column: string) => cellText(changes.current(m.row, column));
     const result = await suggestMathModel(
@@ -104,8 +169,7 @@ export async function suggestModels(ctx: RunContext, llm: LlmDeps, budget: LlmBu
       },
       { maxCalls: Math.min(2, remaining) },
     );
-    budget.used += result.calls.length;
-    record(ctx, i, m.name, result.calls);
+    await record(session, i, m.name, result.calls);
     // Debounce counts attempts too, so a row the LLM keeps failing on does not spend every run's budget.
     ctx.suggestedAt.set(modelRowKey(i.key, m.name), ctx.now);
     done += 1;
@@ -144,7 +208,7 @@ export async function suggestModels(ctx: RunContext, llm: LlmDeps, budget: LlmBu
 export async function suggestMetadata(
   ctx: RunContext,
   llm: LlmDeps,
-  budget: LlmBudget,
+  session: LlmSession,
 ): Promise<Map<string, Map<string, ParamMetadata>>> {
   const wanted = namesToSeed(ctx);
   const out = new Map<string, Map<string, ParamMetadata>>();
@@ -163,7 +227,7 @@ export async function suggestMetadata(
   if (jobs.length === 0) return out;
   llm.progress?.start(jobs.length, 'LLM param metadata');
   for (const { i, m, names } of jobs) {
-    if (budget.used >= llm.maxCalls) {
+    if (session.used >= llm.maxCalls) {
       ctx.notes.push(
         'LLM call budget reached: the remaining new Params rows got metadata guessed from their names.',
       );
@@ -174,8 +238,7 @@ export async function suggestMetadata(
       formula: m.formulaText,
       names,
     });
-    budget.used += result.calls.length;
-    record(ctx, i, m.name, result.calls);
+    await record(session, i, m.name, result.calls);
     llm.progress?.tick(`${i.key} ${names.length} param(s)`);
     const byName = out.get(i.key) ?? new Map<string, ParamMetadata>();
     for (const [name, meta] of result.metadata) byName.set(name, meta);

@@ -1,7 +1,8 @@
 /**
  * Flow 4 params: `readParams` reads the Params tab (duplicates make a key unusable),
  * `seedParams` appends one row per input name of an approved formula that has none (metadata from
- * the LLM when configured, guessed from the name otherwise), and `writeParams` keeps the backend
+ * the LLM when configured, guessed from the name otherwise; `source` is the likely owner, and where
+ * the metadata came from is remembered in the database), and `writeParams` keeps the backend
  * cells: used_in_formula, last_updated_at and param_status.
  */
 
@@ -153,6 +154,7 @@ export function seedParams(
         approved: false,
         duplicateOf: [],
         seeded: true,
+        metadataOrigin: meta.origin,
       });
     }
   }

@@ -6,8 +6,10 @@
  */
 import type { Config } from '../config/config.js';
 import type { Database } from '../db/database.js';
+import { acquireRunLock, type RunLock, RunLockTimeoutError } from '../db/repositories/run-lock.js';
+import { reserveSequence } from '../db/repositories/sequences.js';
 import { FormulaCache } from '../scoring/math-model.js';
-import { ProductOpsError, WorkbookError } from '../shared/errors.js';
+import { DatabaseError, ProductOpsError, WorkbookError } from '../shared/errors.js';
 import { type Logger, silentLogger } from '../shared/logging.js';
 import { readTable, type Table } from '../sheets/read-tab.js';
 import { type SheetStore, type TabWrite, WorkbookChangedError } from '../sheets/sheet-store.js';
@@ -19,7 +21,7 @@ import {
   type TabId,
   type TabSpec,
 } from '../sheets/tabs.js';
-import { readBacklog, writeBacklog } from './backlog-sync.js';
+import { KEY_SEQUENCE, keysToIssue, readBacklog, writeBacklog } from './backlog-sync.js';
 import {
   emptyMemory,
   FLOWS,
@@ -31,7 +33,13 @@ import {
   step,
 } from './context.js';
 import { loadMemory, saveMemory } from './memory.js';
-import { type LlmDeps, suggestMetadata, suggestModels } from './models-suggest.js';
+import {
+  createLlmSession,
+  type LlmDeps,
+  type LlmSession,
+  suggestMetadata,
+  suggestModels,
+} from './models-suggest.js';
 import { syncModels, writeModels } from './models-sync.js';
 import { readParams, seedParams, writeParams } from './params.js';
 import { activateScores, computeScores, writeScoring } from './scoring-compute.js';
@@ -46,6 +54,8 @@ export interface RunDeps {
   now?: () => Date;
   /** Progress and diagnostics; silent when not given. */
   logger?: Logger;
+  /** How long to wait for another run on the same database; default 60 s. */
+  lockTimeoutMs?: number;
   /** The LLM co-pilot, when one is configured; its steps are skipped otherwise. */
   llm?: LlmDeps;
 }
@@ -79,22 +89,60 @@ export interface RunOptions {
 
 const MAX_ATTEMPTS = 3;
 
+/** How long a run waits for another run on the same database to finish. */
+const RUN_LOCK_TIMEOUT_MS = 60_000;
+
 export async function runFlows(deps: RunDeps, options: RunOptions): Promise<RunReport> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await runOnce(deps, options);
-    } catch (e) {
-      if (!(e instanceof WorkbookChangedError)) throw e;
-      (deps.logger ?? silentLogger).warn(
-        `${e.message}; reading again (attempt ${attempt + 1} of ${MAX_ATTEMPTS})`,
-      );
-      if (attempt >= MAX_ATTEMPTS) {
-        throw new WorkbookError(
-          `${e.message}. The workbook kept changing while productops was writing (${MAX_ATTEMPTS} attempts); nothing of yours was overwritten. Save and close it, then run again.`,
-          { cause: e },
+  // One LLM budget and call record for the whole command, however many attempts it takes.
+  const llmSession = createLlmSession(options.dryRun ? null : deps.database, deps.now);
+  const lock = await lockDatabase(deps, options);
+  try {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await runOnce(deps, options, llmSession);
+      } catch (e) {
+        if (!(e instanceof WorkbookChangedError)) throw e;
+        (deps.logger ?? silentLogger).warn(
+          `${e.message}; reading again (attempt ${attempt + 1} of ${MAX_ATTEMPTS})`,
         );
+        if (attempt >= MAX_ATTEMPTS) {
+          throw new WorkbookError(
+            `${e.message}. The workbook kept changing while productops was writing (${MAX_ATTEMPTS} attempts); nothing of yours was overwritten. Save and close it, then run again.`,
+            { cause: e },
+          );
+        }
       }
     }
+  } finally {
+    await lock?.release();
+  }
+}
+
+/**
+ * One writing run per database: two runs at once would interleave their sheet writes and their
+ * memory. A dry run writes nothing, so it neither takes nor waits for the lock.
+ */
+async function lockDatabase(deps: RunDeps, options: RunOptions): Promise<RunLock | null> {
+  const database = deps.database;
+  if (options.dryRun || !database) return null;
+  const timeoutMs = deps.lockTimeoutMs ?? RUN_LOCK_TIMEOUT_MS;
+  try {
+    return await acquireRunLock(database, {
+      timeoutMs,
+      onWait: (holder) =>
+        (deps.logger ?? silentLogger).warn(
+          `another productops run (${holder}) is using the database ${database.displayUrl}; waiting up to ${Math.round(timeoutMs / 1000)} s for it to finish`,
+        ),
+    });
+  } catch (e) {
+    if (e instanceof RunLockTimeoutError) {
+      throw new DatabaseError(`${e.message}, so nothing was written. Run again when it has finished.`, {
+        cause: e,
+      });
+    }
+    throw new DatabaseError(`Cannot lock the database ${database.displayUrl}: ${(e as Error).message}`, {
+      cause: e,
+    });
   }
 }
 
@@ -150,15 +198,18 @@ async function readAll(deps: RunDeps): Promise<Partial<Record<TabId, Table>>> {
 }
 
 /** Every phase, in the order PRODUCT.md lists the flows. */
-export async function planAll(ctx: RunContext, llm?: LlmDeps): Promise<void> {
+export async function planAll(
+  ctx: RunContext,
+  llm?: LlmDeps,
+  session: LlmSession = createLlmSession(null),
+): Promise<void> {
   readBacklog(ctx);
   syncScoring(ctx);
   syncModels(ctx);
   readParams(ctx);
-  const budget = { used: 0 };
-  if (llm && ctx.include.has('models suggest')) await suggestModels(ctx, llm, budget);
+  if (llm && ctx.include.has('models suggest')) await suggestModels(ctx, llm, session);
   const metadata =
-    llm && ctx.include.has('params seed') ? await suggestMetadata(ctx, llm, budget) : new Map();
+    llm && ctx.include.has('params seed') ? await suggestMetadata(ctx, llm, session) : new Map();
   seedParams(ctx, metadata);
   computeScores(ctx);
   activateScores(ctx);
@@ -188,17 +239,17 @@ export function createContext(
     params: [],
     sequence: memory.sequence,
     backendCells: new Map(),
-    llmCalls: [],
     suggestedAt: new Map(),
     notes: [],
   };
 }
 
-async function runOnce(deps: RunDeps, options: RunOptions): Promise<RunReport> {
+async function runOnce(deps: RunDeps, options: RunOptions, llmSession: LlmSession): Promise<RunReport> {
   const tables = await readAll(deps);
   const memory = deps.database ? await loadMemory(deps.database) : emptyMemory();
   const ctx = createContext(tables, memory, options.include, (deps.now ?? (() => new Date()))());
-  await planAll(ctx, deps.llm);
+  if (deps.database && !options.dryRun) await reserveKeys(deps.database, ctx);
+  await planAll(ctx, deps.llm, llmSession);
 
   // One write per workbook, with only the changes of the included flows.
   const writes = new Map<SheetStore, TabWrite[]>();
@@ -221,6 +272,7 @@ async function runOnce(deps: RunDeps, options: RunOptions): Promise<RunReport> {
     if (deps.database) {
       const runId = await recordRun(deps.database, options, ctx);
       try {
+        if (runId !== null) await llmSession.assignRun(runId);
         await saveMemory(deps.database, ctx, runId);
       } catch (e) {
         throw new ProductOpsError(
@@ -231,6 +283,24 @@ async function runOnce(deps: RunDeps, options: RunOptions): Promise<RunReport> {
     }
   }
   return report(ctx, options);
+}
+
+/**
+ * Reserves, in the database and committed before any of them is written to a sheet, the keys this
+ * run will give to new Backlog rows: a failed save or a second run can never hand them out again.
+ */
+async function reserveKeys(database: Database, ctx: RunContext): Promise<void> {
+  const table = ctx.tables.backlog;
+  if (!table || !ctx.include.has('backlog sync')) return;
+  const { count, highest } = keysToIssue(table);
+  if (count === 0) return;
+  const first = await reserveSequence(
+    database.db,
+    KEY_SEQUENCE,
+    count,
+    Math.max(highest, ctx.memory.sequence),
+  );
+  ctx.reservedKeys = { next: first, last: first + count - 1 };
 }
 
 function countCells(ctx: RunContext, include: ReadonlySet<FlowName>): void {

@@ -124,6 +124,14 @@ function mergeShared(ctx: RunContext, i: Initiative, backlog: TabChanges, scorin
     if (b === s) continue;
     const seenB = memoryB && Object.hasOwn(memoryB, field) ? memoryB[field] : undefined;
     const seenS = memoryS && Object.hasOwn(memoryS, field) ? memoryS[field] : undefined;
+    if (seenB === undefined && seenS === undefined) {
+      // No record of either cell (a new or emptied database): nothing says which is the edit, so
+      // neither is overwritten. Scoring uses the Backlog's value until a person makes them agree.
+      const message = `${field} differs between Backlog (${JSON.stringify(b)}) and ${ctx.tables.scoring!.name} (${JSON.stringify(s)}) and productops has no record of either, so neither was changed: make them the same`;
+      i.problems.push(message);
+      warn(ctx, FLOW, { tab: ctx.tables.backlog!.name, row: i.row.rowNumber, key: i.key, message });
+      continue;
+    }
     const editedB = seenB === undefined || seenB !== b;
     const editedS = seenS !== undefined && seenS !== s;
     if (editedS && !editedB) {

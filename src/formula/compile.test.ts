@@ -69,6 +69,106 @@ describe('evaluation errors name the line and the inputs involved', () => {
   });
 });
 
+describe('non-finite intermediate values are errors naming the line and what was not finite', () => {
+  it.each([
+    [
+      'value = if(0*exp(1000), 1, 2)',
+      {},
+      "line 1: the condition of if is not a number ('0*exp(1000)' = NaN)",
+    ],
+    [
+      'value = round(2.5, exp(1000))',
+      {},
+      "line 1: argument 2 of round is infinitely large ('exp(1000)' = Infinity)",
+    ],
+    [
+      'value = if(a * a > 1, 1, 2)',
+      { a: 1e200 },
+      "line 1: the left side of '>' is infinitely large ('a * a' = Infinity, with a = 1e+200)",
+    ],
+    [
+      'value = 1 <= -exp(a)',
+      { a: 1000 },
+      "line 1: the right side of '<=' is minus infinitely large ('-exp(a)' = -Infinity, with a = 1000)",
+    ],
+    [
+      'value = min(exp(a), 1)',
+      { a: 1000 },
+      "line 1: argument 1 of min is infinitely large ('exp(a)' = Infinity, with a = 1000)",
+    ],
+    [
+      'value = max(1, -exp(1000))',
+      {},
+      "line 1: argument 2 of max is minus infinitely large ('-exp(1000)' = -Infinity)",
+    ],
+    [
+      'value = clamp(exp(1000), 0, 1)',
+      {},
+      "line 1: argument 1 of clamp is infinitely large ('exp(1000)' = Infinity)",
+    ],
+    [
+      'value = and(1, 0 * exp(1000))',
+      {},
+      "line 1: argument 2 of and is not a number ('0 * exp(1000)' = NaN)",
+    ],
+    ['value = or(0 * exp(1000))', {}, "line 1: argument 1 of or is not a number ('0 * exp(1000)' = NaN)"],
+    ['value = not(0 * exp(1000))', {}, "line 1: the argument of not is not a number ('0 * exp(1000)' = NaN)"],
+    [
+      'value = exp(-exp(1000))',
+      {},
+      "line 1: the argument of exp is minus infinitely large ('-exp(1000)' = -Infinity)",
+    ],
+    [
+      'value = abs(exp(1000))',
+      {},
+      "line 1: the argument of abs is infinitely large ('exp(1000)' = Infinity)",
+    ],
+    [
+      'value = log(8, exp(1000))',
+      {},
+      "line 1: argument 2 of log is infinitely large ('exp(1000)' = Infinity)",
+    ],
+    [
+      'value = pow(0.5, exp(1000))',
+      {},
+      "line 1: argument 2 of pow is infinitely large ('exp(1000)' = Infinity)",
+    ],
+    [
+      'value = 0.5 ^ exp(1000)',
+      {},
+      "line 1: the exponent of a power is infinitely large ('exp(1000)' = Infinity)",
+    ],
+    [
+      'value = (0 * exp(1000)) ^ 0',
+      {},
+      "line 1: the base of a power is not a number ('(0 * exp(1000))' = NaN)",
+    ],
+    ['value = 1 / exp(1000)', {}, "line 1: the divisor is infinitely large ('exp(1000)' = Infinity)"],
+    [
+      'value = a / b / -exp(c)',
+      { a: 1, b: 2, c: 1000 },
+      "line 1: the divisor is minus infinitely large ('-exp(c)' = -Infinity, with c = 1000)",
+    ],
+    [
+      'x = 1\nvalue = if(x > 0,\n  min(1, exp(1000 * x)), 2)',
+      {},
+      "line 3: argument 2 of min is infinitely large ('exp(1000 * x)' = Infinity, with x = 1)",
+    ],
+  ])('%j with %j → %s', (text, params, message) => {
+    expect(outcome(text, params)).toBe(message);
+  });
+
+  it.each([
+    // Only the chosen branch of if, and only the arguments of and/or that decide, are evaluated.
+    ['value = if(1, 2, exp(1000))', {}, { value: 2 }],
+    ['value = and(0, exp(1000))', {}, { value: 0 }],
+    ['value = or(1, 0 * exp(1000))', {}, { value: 1 }],
+    ['value = if(a > b, a, b) + min(a, -b) + round(a / b, 2)', { a: 3, b: 4 }, { value: 0.75 }],
+  ])('%j with %j → %j', (text, params, expected) => {
+    expect(outcome(text, params)).toEqual(expected);
+  });
+});
+
 describe('params', () => {
   it.each([
     ['value = a + b', { a: 1 }, "line 1: missing input 'b'"],
@@ -94,6 +194,9 @@ describe('params', () => {
     ['value = constructor', {}, "line 1: missing input 'constructor'"],
     ['value = toString + valueOf', {}, "line 1: missing input 'toString'"],
     ['value = __proto__', {}, "line 1: missing input '__proto__'"],
+    ['value = x', Object.create({ x: 5 }), "line 1: missing input 'x'"],
+    ['value = x + y', Object.assign(Object.create({ y: 5 }), { x: 1 }), "line 1: missing input 'y'"],
+    ['value = x', Object.create(Object.create({ x: 5 })), "line 1: missing input 'x'"],
     [
       'value = hasOwnProperty',
       { hasOwnProperty: 'yes' },
@@ -109,8 +212,40 @@ describe('params', () => {
     ['value = a', Object.assign(Object.create(null), { a: 4 }), { value: 4 }],
     ['value = a', { a: -0 }, { value: -0 }],
     ['value = a', { a: Number.MAX_VALUE }, { value: Number.MAX_VALUE }],
+    ['value = x', Object.assign(Object.create({ x: 5 }), { x: 6 }), { value: 6 }],
   ])('%j with %j → %j', (text, params, expected) => {
     expect(outcome(text, params)).toEqual(expected);
+  });
+
+  it.each([
+    ['value = length', null, 'the params must be an object (got null)'],
+    ['value = length', undefined, 'the params must be an object (got undefined)'],
+    ['value = length', 'abc', "the params must be an object (got 'abc')"],
+    ['value = length', 3, 'the params must be an object (got 3)'],
+    ['value = 1', null, 'the params must be an object (got null)'],
+  ])('%j with %j → %s', (text, params, message) => {
+    expect(() => compileScript(text).evaluate(params as never)).toThrow(
+      expect.objectContaining({ name: 'EvaluationError', line: 0, message }),
+    );
+  });
+
+  it('never reads an inherited property, not even through a getter or from Object.prototype', () => {
+    let reads = 0;
+    const proto = {
+      get x() {
+        reads += 1;
+        return 5;
+      },
+    };
+    expect(outcome('value = x', Object.create(proto))).toBe("line 1: missing input 'x'");
+    expect(reads).toBe(0);
+    Object.defineProperty(Object.prototype, 'polluted', { value: 7, configurable: true, writable: true });
+    try {
+      expect(outcome('value = polluted', {})).toBe("line 1: missing input 'polluted'");
+      expect(outcome('value = polluted', { polluted: 2 })).toEqual({ value: 2 });
+    } finally {
+      delete (Object.prototype as Record<string, unknown>).polluted;
+    }
   });
 
   it('rejects a bigint input', () => {

@@ -13,11 +13,17 @@
  * Values live in one Float64Array of slots, one per name, so evaluation never looks a name up.
  * When a step fails, the helper that noticed builds an EvaluationError naming the line, the
  * expression and the current values of the names involved.
+ *
+ * Invariant: every value evaluation produces is a finite number, or evaluation fails. Inputs and
+ * step results are checked; `+ - *` and negation cannot turn ±Infinity or NaN back into a finite
+ * number, so what reaches a step result is caught there. Everything that could — a comparison,
+ * a condition, a function, a divisor, a power — checks its operands first (`v - v !== 0`, one
+ * subtraction on the hot path), skipping operands that are finite by construction.
  */
 
 import { forEachNode } from './analyze.js';
 import type { Arith, Assignment, Call, Expr } from './ast.js';
-import { roundHalfAwayFromZero } from './functions.js';
+import { functionSpec, roundHalfAwayFromZero } from './functions.js';
 import { EvaluationError, type FormulaIssue } from './issues.js';
 import { parseScript } from './parser.js';
 
@@ -27,14 +33,21 @@ export interface CompiledScript {
   /** Assigned names, in order. */
   readonly outputs: string[];
   readonly warnings: FormulaIssue[];
-  /** Every assigned name's value; throws EvaluationError (line, reason) when a step cannot be computed. */
+  /**
+   * Every assigned name's value; throws EvaluationError (line, reason) when a step cannot be
+   * computed. Reads only `params`' own properties; anything but an object is an EvaluationError.
+   */
   evaluate(params: Record<string, number>): Record<string, number>;
 }
 
 /** What the generated code may call: checks that throw located errors, and rounding. */
 interface Helpers {
+  /** Not an object: evaluate(null), evaluate('text'). */
+  params(params: unknown): never;
   input(params: unknown, index: number): number;
   notFinite(statement: number, value: number): never;
+  /** An operand at a site was NaN or ±Infinity. */
+  notFiniteAt(site: number, value: number): never;
   div(a: number, d: number, site: number): number;
   sqrt(x: number, site: number): number;
   ln(x: number, site: number): number;
@@ -47,6 +60,7 @@ interface Helpers {
 /** A place in the script where evaluation can fail, with the expression to explain. */
 interface Site {
   line: number;
+  /** Why it fails (`division by zero`); for a finiteness check, what must be finite (`the condition of if`). */
   reason: string;
   /** The expression whose value was wrong. */
   culprit: Expr;
@@ -72,15 +86,32 @@ export function compileAnalyzed(
     const { line, reason, culprit } = syntax().sites[site]!;
     throw new EvaluationError(line, `${reason} (${explainer.explain(culprit, value)})`);
   };
+  const notFiniteAt = (site: number, value: number, subject?: string): never => {
+    const { line, reason, culprit } = syntax().sites[site]!;
+    throw new EvaluationError(
+      line,
+      `${subject ?? reason} is ${nonFinite(value)} (${explainer.explain(culprit, value)})`,
+    );
+  };
   const helpers: Helpers = {
+    params: (params) => {
+      throw new EvaluationError(0, `the params must be an object (got ${describeValue(params)})`);
+    },
     input: (params, index) => readInput(params, inputs[index]!, firstReadLine.get(inputs[index]!) ?? 0),
     notFinite: (index, value) => {
       const st = syntax().statements[index]!;
-      const what = Number.isNaN(value) ? 'not a number' : `${value > 0 ? '' : 'minus '}infinitely large`;
       const involved = explainer.namesWithValues(st.expr);
-      throw new EvaluationError(st.span.line, `'${st.target}' is ${what}${involved ? ` (${involved})` : ''}`);
+      throw new EvaluationError(
+        st.span.line,
+        `'${st.target}' is ${nonFinite(value)}${involved ? ` (${involved})` : ''}`,
+      );
     },
-    div: (a, d, site) => (d === 0 ? fail(site, d) : a / d),
+    notFiniteAt: (site, value) => notFiniteAt(site, value),
+    div: (a, d, site) => {
+      // Dividing by ±Infinity would give 0 and hide it. One test on the hot path covers both.
+      if (d === 0 || d - d !== 0) return d === 0 ? fail(site, d) : notFiniteAt(site, d, 'the divisor');
+      return a / d;
+    },
     sqrt: (x, site) => (x < 0 ? fail(site, x) : Math.sqrt(x)),
     ln: (x, site) => (x <= 0 ? fail(site, x) : Math.log(x)),
     log10: (x, site) => (x <= 0 ? fail(site, x) : Math.log10(x)),
@@ -122,9 +153,19 @@ function generateSource(
   slotOf: Map<string, number>,
 ): string {
   const generator = new CodeGenerator(slotOf);
-  const body: string[] = [];
+  const body: string[] = ['if (p === null || typeof p !== "object") h.params(p);'];
+  if (inputs.length > 0) {
+    // Only own properties count. A name the prototype chain has (Object.create({ x: 5 }),
+    // `constructor`, a polluted Object.prototype) takes the slow path, which reads own properties
+    // only; other names can only be own, so `p[k]` is safe and no inherited getter runs.
+    // `k0 in p` goes first because it lets the optimiser learn p's shape, so that getPrototypeOf
+    // folds to a constant (measured: without it the FORMULA.md example evaluates 30% slower).
+    body.push('const q = (k0 in p, Object.getPrototypeOf(p)) ?? n;');
+  }
   inputs.forEach((_, i) => {
-    body.push(`v = p[k${i}]; if (typeof v !== "number" || v - v !== 0) v = h.input(p, ${i}); s[${i}] = v;`);
+    body.push(
+      `v = k${i} in q ? h.input(p, ${i}) : p[k${i}]; if (typeof v !== "number" || v - v !== 0) v = h.input(p, ${i}); s[${i}] = v;`,
+    );
   });
   statements.forEach((st, i) => {
     // v - v is 0 for every finite number and NaN for NaN and ±Infinity.
@@ -144,8 +185,15 @@ function generateSource(
   });
   body.push('return r;', '};');
   // Temporaries are locals of `evaluate`, not of the factory: context variables are much slower.
-  const locals = ['v', ...Array.from({ length: generator.temps }, (_, i) => `t${i}`)];
-  body.unshift('"use strict";', 'return function evaluate(p) {', `let ${locals.join(', ')};`);
+  // `c` holds an operand while it is checked; it is read right after it is set, so one is enough.
+  const locals = ['v', 'c', ...Array.from({ length: generator.temps }, (_, i) => `t${i}`)];
+  body.unshift(
+    '"use strict";',
+    // Stands in for the prototype of a params object that has none (Object.create(null)).
+    'const n = Object.freeze(Object.create(null));',
+    'return function evaluate(p) {',
+    `let ${locals.join(', ')};`,
+  );
   return body.join('\n');
 }
 
@@ -198,9 +246,15 @@ function readInput(params: unknown, name: string, line: number): number {
 }
 
 function describeValue(value: unknown): string {
+  if (value === null) return 'null';
   if (typeof value === 'string') return `'${value.slice(0, 40)}'`;
   if (typeof value === 'number') return String(value);
   return typeof value;
+}
+
+/** What a value that is not finite is, in words: `'x' is minus infinitely large`. */
+function nonFinite(value: number): string {
+  return Number.isNaN(value) ? 'not a number' : `${value > 0 ? '' : 'minus '}infinitely large`;
 }
 
 export function formatNumber(v: number): string {
@@ -234,6 +288,30 @@ class Explainer {
 }
 
 /**
+ * Whether an expression's value is finite whatever the inputs: literals are (the lexer rejects
+ * larger ones), names are (inputs and steps are checked), and so are 0-or-1 results.
+ */
+function isFiniteByConstruction(e: Expr): boolean {
+  switch (e.kind) {
+    case 'number':
+    case 'name':
+    case 'comparison':
+      return true;
+    case 'unary':
+      return isFiniteByConstruction(e.operand);
+    case 'call':
+      return e.callee === 'and' || e.callee === 'or' || e.callee === 'not';
+    case 'arith':
+    case 'power':
+      return false;
+    default: {
+      const never: never = e;
+      throw new Error(`unknown node ${(never as Expr).kind}`);
+    }
+  }
+}
+
+/**
  * Emits a JavaScript expression for each syntax node. Everything is parenthesised, so JavaScript's
  * own precedence never matters; chains stay flat so that a 5,000-term sum does not become 5,000
  * nested parentheses.
@@ -249,6 +327,14 @@ class CodeGenerator {
     return this.sites.length - 1;
   }
 
+  /** `e`'s code, failing with `subject is not a number` (or infinitely large) unless it is finite. */
+  private finite(e: Expr, subject: string): string {
+    const code = this.expr(e);
+    if (isFiniteByConstruction(e)) return code;
+    const site = this.site(e.span.line, subject, e);
+    return `(c = ${code}, c - c !== 0 ? h.notFiniteAt(${site}, c) : c)`;
+  }
+
   expr(e: Expr): string {
     switch (e.kind) {
       case 'number':
@@ -261,10 +347,13 @@ class CodeGenerator {
       case 'arith':
         return this.arith(e);
       case 'power':
-        return `(${this.expr(e.base)} ** ${this.expr(e.exponent)})`;
+        // 2 ^ -Infinity and (0 * Infinity) ^ 0 are finite: both sides are checked.
+        return `(${this.finite(e.base, 'the base of a power')} ** ${this.finite(e.exponent, 'the exponent of a power')})`;
       case 'comparison': {
         const op = e.op === '==' ? '===' : e.op === '!=' ? '!==' : e.op;
-        return `(${this.expr(e.left)} ${op} ${this.expr(e.right)} ? 1 : 0)`;
+        const left = this.finite(e.left, `the left side of '${e.op}'`);
+        const right = this.finite(e.right, `the right side of '${e.op}'`);
+        return `(${left} ${op} ${right} ? 1 : 0)`;
       }
       case 'call':
         return this.call(e);
@@ -295,7 +384,21 @@ class CodeGenerator {
   }
 
   private call(e: Call): string {
-    const args = e.args.map((a) => this.expr(a));
+    // Every argument is checked, except the branches of if: only the chosen one is evaluated, and
+    // its value is the call's value, checked wherever it is used.
+    const single = functionSpec(e.callee)?.maxArgs === 1;
+    const args = e.args.map((a, i) =>
+      e.callee === 'if' && i > 0
+        ? this.expr(a)
+        : this.finite(
+            a,
+            e.callee === 'if'
+              ? 'the condition of if'
+              : single
+                ? `the argument of ${e.callee}`
+                : `argument ${i + 1} of ${e.callee}`,
+          ),
+    );
     const [a, b, c] = args;
     const line = e.span.line;
     switch (e.callee) {

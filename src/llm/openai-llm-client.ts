@@ -12,12 +12,14 @@
  * - Retries are ours (the SDK's are turned off) so that they are bounded, counted, and testable with
  *   an injected sleep: 429, 408/409, 5xx, timeouts and connection errors, with exponential back-off
  *   and jitter, honouring `Retry-After`. A 429 for an exhausted quota is not retried.
- * - The API key goes only into the `Authorization` header; every message is scrubbed of it.
+ * - The API key goes only into the `Authorization` header; every message is scrubbed of it, and of
+ *   any credentials in the base URL (which is only ever shown masked).
  */
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai';
 import { zodResponseFormat } from 'openai/helpers/zod';
 import type { ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
 import type { ZodType } from 'zod';
+import { redactUrls, urlCredentials } from '../shared/redact.js';
 import type {
   LlmCallStats,
   LlmClient,
@@ -75,6 +77,7 @@ const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
 
 export class OpenAiLlmClient implements LlmClient {
   readonly model: string;
+  /** The server's base URL as it may be shown: a password in it is masked (`http://user:***@host/v1`). */
   readonly baseUrl: string;
   readonly #sdk: OpenAI;
   readonly #timeoutMs: number;
@@ -88,7 +91,8 @@ export class OpenAiLlmClient implements LlmClient {
 
   constructor(options: OpenAiLlmClientOptions) {
     this.model = options.model;
-    this.baseUrl = options.baseUrl || OPENAI_BASE_URL;
+    const baseUrl = options.baseUrl || OPENAI_BASE_URL;
+    this.baseUrl = redactUrls(baseUrl);
     this.#timeoutMs = options.timeoutMs;
     this.#maxRetries = Math.max(0, options.maxRetries ?? 2);
     this.#maxRetryAfterMs = options.maxRetryAfterMs ?? 30_000;
@@ -96,12 +100,12 @@ export class OpenAiLlmClient implements LlmClient {
     this.#sleep = options.sleep ?? defaultSleep;
     this.#random = options.random ?? Math.random;
     this.#format = options.responseFormat ?? 'json_schema';
-    this.#scrub = createSecretScrubber([options.apiKey]);
+    this.#scrub = createSecretScrubber([options.apiKey, ...urlCredentials(baseUrl)]);
     // Every option is explicit so that the SDK reads nothing from the environment
     // (OPENAI_BASE_URL, OPENAI_ORG_ID, OPENAI_LOG …): config.ts already applied what we honour.
     this.#sdk = new OpenAI({
       apiKey: options.apiKey || PLACEHOLDER_API_KEY,
-      baseURL: this.baseUrl,
+      baseURL: baseUrl,
       organization: null,
       project: null,
       webhookSecret: null,

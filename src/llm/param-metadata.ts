@@ -1,7 +1,21 @@
 /**
- * Metadata for a new Params row guessed from the parameter's name alone, used when no LLM is
- * configured (source `heuristic`). It never invents numbers: min and max stay blank.
+ * The metadata of a new Params row (SHEETS.md, Params), and the fallback that guesses it from the
+ * parameter's name alone, used without an LLM or when the LLM gives nothing usable. The guess
+ * never invents numbers (min and max stay blank) and names no owner (`source` = `PM`).
  */
+
+/**
+ * The Params `source` column: who most likely knows the number. `LLM` when the LLM guessed the
+ * metadata and named none of the four teams.
+ */
+export const PARAM_OWNERS = ['PM', 'Analytics', 'Finance', 'Eng', 'LLM'] as const;
+export type ParamOwner = (typeof PARAM_OWNERS)[number];
+
+/**
+ * Where the metadata came from: recorded in the database (`params.metadata_origin`), never in the
+ * sheet, whose `source` column names the owner.
+ */
+export type MetadataOrigin = 'llm' | 'heuristic';
 
 export interface ParamMetadata {
   param_display: string;
@@ -9,7 +23,32 @@ export interface ParamMetadata {
   unit: string;
   min: number | null;
   max: number | null;
-  source: string;
+  /** The likely owner, for the `source` cell. */
+  source: ParamOwner;
+  origin: MetadataOrigin;
+}
+
+/** Words a team name may be written with, mapped to the owner they mean. */
+const OWNER_WORDS: ReadonlyMap<string, ParamOwner> = new Map([
+  ...['pm', 'pms', 'product', 'products'].map((w) => [w, 'PM'] as const),
+  ...['analytics', 'analyst', 'analysts', 'data', 'bi', 'insights'].map((w) => [w, 'Analytics'] as const),
+  ...['finance', 'financial', 'fp&a', 'fpa', 'accounting'].map((w) => [w, 'Finance'] as const),
+  ...['eng', 'engineering', 'engineer', 'engineers', 'development', 'developers', 'tech', 'devops'].map(
+    (w) => [w, 'Eng'] as const,
+  ),
+]);
+
+/**
+ * The owner an LLM's `likely_owner` names: the first word that means one of PM, Analytics,
+ * Finance or Eng (`Product` → `PM`, `Data science` → `Analytics`, `Engineering` → `Eng`), else
+ * `LLM` (another team, `LLM`, or nothing).
+ */
+export function ownerFromText(text: string): ParamOwner {
+  for (const word of text.toLowerCase().split(/[^a-z&]+/)) {
+    const owner = OWNER_WORDS.get(word);
+    if (owner) return owner;
+  }
+  return 'LLM';
 }
 
 const ACRONYMS = new Set([
@@ -80,6 +119,7 @@ export function heuristicMetadata(name: string, initiativeKey: string): ParamMet
     unit: guessUnit(name),
     min: null,
     max: null,
-    source: 'heuristic',
+    source: 'PM',
+    origin: 'heuristic',
   };
 }

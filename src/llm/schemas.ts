@@ -18,7 +18,11 @@ export const paramMetadataItemSchema = z.object({
   unit: z.string().describe('e.g. currency, fraction (0–1), count, months, days'),
   min: z.number().nullable().describe('a plausible low value in the unit, or null'),
   max: z.number().nullable().describe('a plausible high value in the unit, or null'),
-  likely_owner: z.string().describe('the team likely to know the number, e.g. Finance, Analytics'),
+  // A string, not an enum: a server in JSON mode that answers "Engineering" should not lose the
+  // whole item; param-metadata.ts maps the text to one of the five owners.
+  likely_owner: z
+    .string()
+    .describe('who likely knows the number: PM, Analytics, Finance, Eng, or LLM when none'),
 });
 export type ParamMetadataItem = z.infer<typeof paramMetadataItemSchema>;
 

@@ -4,14 +4,14 @@
  * OpenAI's "Incorrect API key provided: sk-…".
  */
 
+import { redactUrls } from '../shared/redact.js';
+
 const REDACTED = '[redacted]';
 
 /** `Authorization: Bearer …` echoed back by a proxy. */
 const BEARER = /\b(Bearer)\s+[^\s"',;]+/gi;
 /** OpenAI-style keys, also partly masked ones such as `sk-proj-abc***xyz`. */
 const OPENAI_KEY = /\bsk-[A-Za-z0-9_*-]{6,}/g;
-/** Credentials inside a URL: `https://user:password@host`. */
-const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@]+@/gi;
 
 export function createSecretScrubber(secrets: readonly (string | undefined)[]): (text: string) => string {
   // Very short "secrets" (placeholders like `x`) would shred ordinary words.
@@ -19,9 +19,7 @@ export function createSecretScrubber(secrets: readonly (string | undefined)[]): 
   return (text: string): string => {
     let out = text;
     for (const secret of exact) out = out.split(secret).join(REDACTED);
-    return out
-      .replace(BEARER, `$1 ${REDACTED}`)
-      .replace(OPENAI_KEY, `sk-${REDACTED}`)
-      .replace(URL_USERINFO, `$1${REDACTED}@`);
+    // Credentials inside a URL (`https://user:password@host`) are masked the way every URL is shown.
+    return redactUrls(out.replace(BEARER, `$1 ${REDACTED}`).replace(OPENAI_KEY, `sk-${REDACTED}`));
   };
 }

@@ -5,7 +5,7 @@
  */
 import type { Framework } from '../sheets/tabs.js';
 import type { FrameworkScore } from './framework.js';
-import { roundScore } from './framework.js';
+import { outOfRange, roundScore } from './framework.js';
 
 export interface ActiveScore {
   framework: Framework | null;
@@ -43,15 +43,18 @@ export function activate(
       warnings: [`${framework} was not scored`],
     };
   }
-  const priority = s.overall !== null && coefficient !== null ? roundScore(s.overall * coefficient) : null;
-  return {
-    framework,
-    value: s.value,
-    effort: s.effort,
-    overall: s.overall,
-    priority,
-    warnings: s.warnings.map((w) => `${framework}: ${w}`),
-  };
+  const warnings = s.warnings.map((w) => `${framework}: ${w}`);
+  let priority: number | null = null;
+  if (s.overall !== null && coefficient !== null) {
+    const product = s.overall * coefficient;
+    const overflow = outOfRange(product, 'priority', 'overall × strategic_priority_coefficient', {
+      overall: s.overall,
+      strategic_priority_coefficient: coefficient,
+    });
+    if (overflow) warnings.push(overflow);
+    priority = roundScore(product);
+  }
+  return { framework, value: s.value, effort: s.effort, overall: s.overall, priority, warnings };
 }
 
 /** Competition ranking ("1, 2, 2, 4") by priority, highest first; null priorities get no rank. */

@@ -26,10 +26,33 @@ export interface ScoringFramework<Input> {
   score(input: Input): FrameworkScore;
 }
 
-/** Numbers written to a sheet: ten significant digits keep reruns byte-identical and readable. */
+/**
+ * Numbers written to a sheet: ten significant digits keep reruns byte-identical and readable.
+ * A score that is not finite is null; callers check with `outOfRange` first, so that the row says why.
+ */
 export function roundScore(v: number | null): number | null {
   if (v === null || !Number.isFinite(v)) return null;
-  return Number(v.toPrecision(10));
+  const rounded = Number(v.toPrecision(10));
+  // From ±1.7976931345e308 to the largest double, ten digits round past it to ±Infinity.
+  return Number.isFinite(rounded) ? rounded : v;
+}
+
+/**
+ * Why a score computed from finite operands is left blank when it overflowed to ±Infinity (or to
+ * NaN, when an overflowed product was then multiplied by 0); undefined when it is finite.
+ * `No overall score: value / rice_effort is too large to compute (value = 1e+300, rice_effort = 1e-10)`.
+ */
+export function outOfRange(
+  result: number,
+  what: string,
+  formula: string,
+  operands: Record<string, number>,
+): string | undefined {
+  if (Number.isFinite(result)) return undefined;
+  const values = Object.entries(operands)
+    .map(([name, v]) => `${name} = ${v}`)
+    .join(', ');
+  return `No ${what}: ${formula} is too large to compute (${values})`;
 }
 
 /**

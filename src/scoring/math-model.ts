@@ -12,7 +12,7 @@ import {
   type ScriptCheck,
 } from '../formula/index.js';
 import type { Parsed } from '../shared/values.js';
-import { type FrameworkScore, noScore, roundScore } from './framework.js';
+import { type FrameworkScore, noScore, outOfRange, roundScore } from './framework.js';
 
 export interface MathModelRow {
   modelName: string;
@@ -100,9 +100,16 @@ export function scoreMathModel(input: MathModelInput, formulas: FormulaCache): M
     warnings.push("No effort: assign 'effort' in the formula or fill effort_engineering_days on the Backlog");
   }
   let overall: number | null = null;
-  if (Object.hasOwn(out, 'overall')) overall = out.overall!;
-  else if (effort !== null && effort > 0) overall = value / effort;
-  else if (effort !== null) warnings.push(`No overall score: effort is ${effort}, it must be greater than 0`);
+  if (Object.hasOwn(out, 'overall')) {
+    overall = out.overall!;
+  } else if (effort !== null && effort > 0) {
+    overall = value / effort;
+    // The script's own steps are finite (the formula engine checks them); this division is ours.
+    const overflow = outOfRange(overall, 'overall score', 'value / effort', { value, effort });
+    if (overflow) warnings.push(overflow);
+  } else if (effort !== null) {
+    warnings.push(`No overall score: effort is ${effort}, it must be greater than 0`);
+  }
   return {
     score: {
       framework: 'MATH_MODEL',

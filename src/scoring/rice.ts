@@ -4,6 +4,7 @@ import {
   collectInputs,
   type FrameworkScore,
   noScore,
+  outOfRange,
   roundScore,
   type ScoringFramework,
 } from './framework.js';
@@ -29,12 +30,19 @@ export const rice: ScoringFramework<RiceInput> = {
     if (warnings.length > 0) return noScore('RICE', warnings, values);
     const value = values.rice_reach! * values.rice_impact! * values.rice_confidence!;
     const effort = values.rice_effort!;
+    const overall = value / effort;
+    const overflow =
+      outOfRange(value, 'score', 'rice_reach × rice_impact × rice_confidence', {
+        rice_reach: values.rice_reach!,
+        rice_impact: values.rice_impact!,
+        rice_confidence: values.rice_confidence!,
+      }) ?? outOfRange(overall, 'overall score', 'value / rice_effort', { value, rice_effort: effort });
     return {
       framework: 'RICE',
       value: roundScore(value),
       effort: roundScore(effort),
-      overall: roundScore(value / effort),
-      warnings: [],
+      overall: roundScore(overall),
+      warnings: overflow ? [overflow] : [],
       inputs: values,
     };
   },

@@ -4,6 +4,7 @@ import {
   collectInputs,
   type FrameworkScore,
   noScore,
+  outOfRange,
   roundScore,
   type ScoringFramework,
 } from './framework.js';
@@ -26,12 +27,19 @@ export const wsjf: ScoringFramework<WsjfInput> = {
     if (warnings.length > 0) return noScore('WSJF', warnings, values);
     const value = values.wsjf_business_value! + values.wsjf_time_criticality! + values.wsjf_risk_reduction!;
     const effort = values.wsjf_job_size!;
+    const overall = value / effort;
+    const overflow =
+      outOfRange(value, 'score', 'wsjf_business_value + wsjf_time_criticality + wsjf_risk_reduction', {
+        wsjf_business_value: values.wsjf_business_value!,
+        wsjf_time_criticality: values.wsjf_time_criticality!,
+        wsjf_risk_reduction: values.wsjf_risk_reduction!,
+      }) ?? outOfRange(overall, 'overall score', 'value / wsjf_job_size', { value, wsjf_job_size: effort });
     return {
       framework: 'WSJF',
       value: roundScore(value),
       effort: roundScore(effort),
-      overall: roundScore(value / effort),
-      warnings: [],
+      overall: roundScore(overall),
+      warnings: overflow ? [overflow] : [],
       inputs: values,
     };
   },

@@ -1,9 +1,11 @@
 /**
  * The run's log: pino, at the level `--log-level` asks for, written to stderr as short readable
  * lines (`info: reading productops.xlsx`). stdout stays free for `--json`. Secrets never reach
- * it: nothing logs config values, only labels and counts.
+ * it: nothing logs config values, only labels and counts, and every line is passed through
+ * `redactUrls` as well, so a URL quoted in a message (an error's text) never shows a password.
  */
 import { type Logger, pino } from 'pino';
+import { redactUrls } from './redact.js';
 
 export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
 
@@ -15,7 +17,7 @@ export function createLogger(level: LogLevel, write: (line: string) => void): Lo
     {
       write(json: string) {
         const entry = JSON.parse(json) as { level: number; msg: string };
-        write(`${pino.levels.labels[entry.level] ?? 'log'}: ${entry.msg}\n`);
+        write(redactUrls(`${pino.levels.labels[entry.level] ?? 'log'}: ${entry.msg}\n`));
       },
     },
   );

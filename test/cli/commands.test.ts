@@ -89,6 +89,27 @@ describe('run on an empty workspace and status', () => {
     });
   });
 
+  it('status shows the LLM base URL without its password, as text and as --json', async () => {
+    await cli(['init']);
+    const env = { OPENAI_BASE_URL: 'http://proxy-user:hunter2-secret@127.0.0.1:11434/v1' };
+    const shown = 'http://proxy-user:***@127.0.0.1:11434/v1';
+    const text = await cli(['status'], env);
+    expect(text.code).toBe(0);
+    expect(text.stdout + text.stderr).toContain(`LLM: gpt-4o-mini at ${shown}`);
+    const json = await cli(['status', '--json'], env);
+    expect(JSON.parse(json.stdout).llm).toEqual({ configured: true, model: 'gpt-4o-mini', baseUrl: shown });
+    for (const r of [text, json]) expect(r.stdout + r.stderr).not.toContain('hunter2');
+
+    // The same from the config file, with a lone token as the user name.
+    writeFileSync(
+      join(dir, 'productops.config.json'),
+      JSON.stringify({ llm: { baseUrl: 'https://tok-abc123secret@llm.example.com/v1' } }),
+    );
+    const fromFile = await cli(['status', '--json']);
+    expect(JSON.parse(fromFile.stdout).llm.baseUrl).toBe('https://***@llm.example.com/v1');
+    expect(fromFile.stdout + fromFile.stderr).not.toContain('abc123secret');
+  });
+
   it('without an LLM, run says in one line how to enable suggestions', async () => {
     await cli(['init']);
     const run = await cli(['run']);
@@ -173,5 +194,63 @@ describe('--strict and --dry-run', () => {
     expect(JSON.parse(dry.stdout).dryRun).toBe(true);
     expect(existsSync(join(dir, 'demo/productops.db'))).toBe(false);
     expect(statSync(join(dir, 'demo/workbooks/central-backlog.xlsx')).mtimeMs).toBe(before);
+  });
+});
+
+describe('commands that must not write', () => {
+  it('demo --dry-run writes no file', async () => {
+    const r = await cli(['demo', 'here', '--dry-run']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(
+      "A dry run writes nothing: 'productops demo' would write a config and two sample workbooks",
+    );
+    expect(existsSync(join(dir, 'here'))).toBe(false);
+  });
+
+  it('a dry run on an existing demo reads it and changes nothing there', async () => {
+    await cli(['demo', 'here']);
+    const folder = join(dir, 'here');
+    const files = ['productops.db', 'workbooks/central-backlog.xlsx', 'workbooks/productops.xlsx'].map((f) =>
+      join(folder, f),
+    );
+    const before = files.map((f) => statSync(f).mtimeMs);
+    const r = await cli(['demo', 'here', '--dry-run', '--json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).dryRun).toBe(true);
+    expect(files.map((f) => statSync(f).mtimeMs)).toEqual(before);
+  });
+
+  it('a dry run against a database that needs a migration runs none, and says so', async () => {
+    await cli(['demo', 'here']);
+    const folder = join(dir, 'here');
+    const { createDatabase } = await import('../../src/db/database.js');
+    const url = `sqlite:${join(folder, 'productops.db')}`;
+    // A database as an older productops left it: the newest migration not applied yet.
+    const older = await createDatabase(url);
+    await older.db.schema.dropTable('run_locks').execute();
+    await older.db
+      .deleteFrom('kysely_migration' as never)
+      .where('name' as never, '=', '0003-run-locks' as never)
+      .execute();
+    await older.close();
+
+    const r = await cli(['run', '--dry-run', '--json', '--config', join(folder, 'productops.config.json')]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).notes).toContainEqual(
+      expect.stringMatching(
+        /needs a migration \(0003-run-locks\) that a run without --dry-run applies; this dry run starts from no memory/,
+      ),
+    );
+    const after = await createDatabase(url, { readOnly: true });
+    expect(after.pendingMigrations).toEqual(['0003-run-locks']);
+    await after.close();
+  });
+
+  it('a command that stops before reading (no workbook) leaves no database file behind', async () => {
+    writeFileSync(join(dir, 'productops.config.json'), '{}');
+    const r = await cli(['run']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("does not exist (run 'productops init' to create it)");
+    expect(existsSync(join(dir, 'productops.db'))).toBe(false);
   });
 });

@@ -112,6 +112,7 @@ const samples: { [T in TableName]: [FullRow<T>, FullRow<T>] } = {
       used_in_formula: 1,
       last_updated_at: at,
       param_status: 'ok',
+      metadata_origin: 'llm',
       updated_at: at,
     },
     {
@@ -125,6 +126,7 @@ const samples: { [T in TableName]: [FullRow<T>, FullRow<T>] } = {
       used_in_formula: 0,
       last_updated_at: null,
       param_status: null,
+      metadata_origin: null,
       updated_at: at,
     },
   ],
@@ -161,6 +163,10 @@ const samples: { [T in TableName]: [FullRow<T>, FullRow<T>] } = {
   sequences: [
     { name: 'initiative_key', last_value: 42 },
     { name: 'other', last_value: 0 },
+  ],
+  run_locks: [
+    { name: 'run', holder: 'pid 4242@build-host', acquired_at: at },
+    { name: 'other', holder: 'pid 1@host — ünïcode', acquired_at: at },
   ],
   runs: [
     {

@@ -460,5 +460,23 @@ forEachWorkbookBackend((_name, open, backend) => {
         'Backlog row 2 INIT-000001: strategic_priority_coefficient was changed on both tabs (Backlog: 2, Scoring_Inputs: 3); the Backlog value was kept',
       );
     });
+
+    it('with no memory (a new or emptied database), tabs that differ are a conflict and neither cell changes', async () => {
+      initiative('INIT-000001', 'RICE', rice);
+      await h.run();
+      h.edit('Scoring_Inputs', 2, 'strategic_priority_coefficient', 3);
+      await resetDatabase(database);
+      const r = await h.run();
+      expect(h.rows('Scoring_Inputs')[0]!.strategic_priority_coefficient).toBe(3);
+      expect(h.rows('Backlog')[0]!.strategic_priority_coefficient).toBeNull();
+      expect(messages(r)).toContain(
+        'Backlog row 2 INIT-000001: strategic_priority_coefficient differs between Backlog (null) and Scoring_Inputs (3) and productops has no record of either, so neither was changed: make them the same',
+      );
+      // Once a person makes them agree, the conflict is gone and the value is remembered.
+      h.edit('Backlog', 2, 'strategic_priority_coefficient', 3);
+      const agreed = await h.run();
+      expect(messages(agreed).filter((m) => m.includes('differs between'))).toEqual([]);
+      expect(h.rows('Backlog')[0]!.priority_score).toBe(750);
+    });
   });
 });

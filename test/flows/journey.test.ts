@@ -43,7 +43,7 @@ forEachWorkbookBackend((_name, open, backend) => {
       const params = h.rows('Params');
       expect(params.map((p) => p.param_name)).toEqual(['uplift', 'sessions', 'aov', 'effort_days']);
       expect(
-        params.every((p) => p.approved === false && p.is_auto_seeded === true && p.source === 'heuristic'),
+        params.every((p) => p.approved === false && p.is_auto_seeded === true && p.source === 'PM'),
       ).toBe(true);
       expect(h.find('MathModels', { initiative_key: key }).formula_status).toBe(
         'Missing approved params: uplift, sessions, aov, effort_days',

@@ -140,9 +140,8 @@ describe('Scenario B: description → suggestion → final → approve → param
       'conversion_uplift',
       'average_order_value',
     ]);
-    expect(params.every((p) => p.source === 'llm' && p.approved === false && p.is_auto_seeded === true)).toBe(
-      true,
-    );
+    expect(params.map((p) => p.source)).toEqual(['Analytics', 'PM', 'Finance']);
+    expect(params.every((p) => p.approved === false && p.is_auto_seeded === true)).toBe(true);
     expect(h.find('Params', { param_name: 'average_order_value' })).toMatchObject({
       param_display: 'AOV',
       unit: 'currency',
@@ -273,15 +272,84 @@ describe('faults leave every cell a person owns unchanged and are reported with 
     );
     await h.run();
     expect(h.find('Params', { param_name: 'monthly_sessions' })).toMatchObject({
-      source: 'llm',
+      source: 'Analytics',
       param_display: 'Sessions',
       min: null,
       max: null,
     });
     expect(h.find('Params', { param_name: 'average_order_value' })).toMatchObject({
-      source: 'heuristic',
+      source: 'PM',
       unit: 'currency',
     });
+  });
+});
+
+describe('Params source is the likely owner (SHEETS.md)', () => {
+  it('one of PM, Analytics, Finance, Eng or LLM; the database records that the LLM wrote the metadata', async () => {
+    const owners: Record<string, string> = {
+      monthly_sessions: 'Analytics',
+      conversion_uplift: 'Product',
+      margin: 'Finance',
+      infra_cost: 'Engineering',
+      campaign_reach: 'Marketing',
+      churn_rate: '',
+    };
+    h.edit(
+      'MathModels',
+      2,
+      'formula_text_final',
+      `value = ${Object.keys(owners).join(' * ')} * horizon_months`,
+    );
+    h.edit('MathModels', 2, 'formula_text_approved', true);
+    standIn.enqueue(
+      reply.json({
+        // horizon_months is left out: it gets the metadata guessed from its name.
+        params: Object.entries(owners).map(([name, likely_owner]) => ({
+          name,
+          param_display: name.replace(/_/g, ' '),
+          description: `What ${name} measures.`,
+          unit: 'count',
+          min: null,
+          max: null,
+          likely_owner,
+        })),
+      }),
+    );
+    await h.run();
+    const source = Object.fromEntries(h.rows('Params').map((p) => [p.param_name, p.source]));
+    expect(source).toEqual({
+      monthly_sessions: 'Analytics',
+      conversion_uplift: 'PM',
+      margin: 'Finance',
+      infra_cost: 'Eng',
+      campaign_reach: 'LLM',
+      churn_rate: 'LLM',
+      horizon_months: 'PM',
+    });
+    expect(h.find('Params', { param_name: 'margin' }).description).toBe('What margin measures.');
+
+    const origins = async () =>
+      Object.fromEntries(
+        (await database.db.selectFrom('params').select(['param_name', 'metadata_origin']).execute()).map(
+          (p) => [p.param_name, p.metadata_origin],
+        ),
+      );
+    const expected = {
+      monthly_sessions: 'llm',
+      conversion_uplift: 'llm',
+      margin: 'llm',
+      infra_cost: 'llm',
+      campaign_reach: 'llm',
+      churn_rate: 'llm',
+      horizon_months: 'heuristic',
+    };
+    expect(await origins()).toEqual(expected);
+    // Later runs, and a person's edit of `source`, keep the record of who wrote the metadata.
+    h.edit('Params', h.find('Params', { param_name: 'campaign_reach' })._row, 'source', 'Finance');
+    await h.run();
+    await h.run();
+    expect(await origins()).toEqual(expected);
+    expect(h.find('Params', { param_name: 'campaign_reach' }).source).toBe('Finance');
   });
 });
 

@@ -247,6 +247,16 @@ function evaluateReference(bodies: Node[], targets: string[], params: Map<string
     return Math.sign(x) * (d >= 0 ? whole / 10 ** d : whole * 10 ** -d);
   };
 
+  /** Comparisons, conditions, function arguments, divisors and powers need finite operands. */
+  const finite = (v: number, subject: string): number => {
+    if (Number.isFinite(v)) return v;
+    const what = Number.isNaN(v) ? 'not a number' : v > 0 ? 'infinitely large' : 'minus infinitely large';
+    throw new ReferenceFailure(`${subject} is ${what} (`);
+  };
+  const SINGLE = ['abs', 'floor', 'ceil', 'sqrt', 'exp', 'ln', 'log10', 'not'];
+  const argument = (name: string, i: number) =>
+    SINGLE.includes(name) ? `the argument of ${name}` : `argument ${i + 1} of ${name}`;
+
   const ev = (n: Node, pool: string[]): number => {
     switch (n.kind) {
       case 'number':
@@ -256,18 +266,21 @@ function evaluateReference(bodies: Node[], targets: string[], params: Map<string
       case 'unary':
         return n.op === '-' ? -ev(n.operand, pool) : ev(n.operand, pool);
       case 'binary': {
+        if (n.op === '^') {
+          const base = finite(ev(n.left, pool), 'the base of a power');
+          return base ** finite(ev(n.right, pool), 'the exponent of a power');
+        }
         const l = ev(n.left, pool);
         const r = ev(n.right, pool);
         if (n.op === '+') return l + r;
         if (n.op === '-') return l - r;
         if (n.op === '*') return l * r;
-        if (n.op === '^') return l ** r;
         if (r === 0) throw new ReferenceFailure('division by zero (');
-        return l / r;
+        return l / finite(r, 'the divisor');
       }
       case 'compare': {
-        const l = ev(n.left, pool);
-        const r = ev(n.right, pool);
+        const l = finite(ev(n.left, pool), `the left side of '${n.op}'`);
+        const r = finite(ev(n.right, pool), `the right side of '${n.op}'`);
         const ok = { '<': l < r, '<=': l <= r, '>': l > r, '>=': l >= r, '==': l === r, '!=': l !== r }[n.op];
         return ok ? 1 : 0;
       }
@@ -282,16 +295,19 @@ function evaluateReference(bodies: Node[], targets: string[], params: Map<string
 
   const call = (name: string, args: Node[], pool: string[]): number => {
     // Only the chosen branch of if, and only as many arguments of and/or as decide the answer.
-    if (name === 'if') return ev(args[0]!, pool) !== 0 ? ev(args[1]!, pool) : ev(args[2]!, pool);
+    if (name === 'if') {
+      const condition = finite(ev(args[0]!, pool), 'the condition of if');
+      return condition !== 0 ? ev(args[1]!, pool) : ev(args[2]!, pool);
+    }
     if (name === 'and') {
-      for (const a of args) if (ev(a, pool) === 0) return 0;
+      for (const [i, a] of args.entries()) if (finite(ev(a, pool), argument(name, i)) === 0) return 0;
       return 1;
     }
     if (name === 'or') {
-      for (const a of args) if (ev(a, pool) !== 0) return 1;
+      for (const [i, a] of args.entries()) if (finite(ev(a, pool), argument(name, i)) !== 0) return 1;
       return 0;
     }
-    const v = args.map((a) => ev(a, pool));
+    const v = args.map((a, i) => finite(ev(a, pool), argument(name, i)));
     const [x, y, z] = v as [number, number, number];
     switch (name) {
       case 'min':

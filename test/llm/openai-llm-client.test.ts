@@ -415,6 +415,23 @@ describe('the API key', () => {
   });
 });
 
+describe('a base URL with credentials (a proxy behind basic auth)', () => {
+  const PASSWORD = 'pr0xy-p@ss';
+
+  it('is shown masked, and no failure message quotes its password', async () => {
+    // Written unencoded on purpose: people paste `user:password@` as it is, '@' included.
+    const withPassword = standIn.baseUrl.replace('http://', `http://proxy-user:${PASSWORD}@`);
+    const c = client({ baseUrl: withPassword, maxRetries: 0 });
+    expect(c.baseUrl).toBe(standIn.baseUrl.replace('http://', 'http://proxy-user:***@'));
+    const result = await c.complete(request);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.failure.message).toContain('the LLM server at http://proxy-user:***@127.0.0.1:');
+    expect(JSON.stringify(result)).not.toContain('pr0xy');
+    expect(JSON.stringify(callRecord('suggest_math_model', result))).not.toContain('pr0xy');
+  });
+});
+
 describe('createLlmClient', () => {
   const config = {
     baseUrl: null,

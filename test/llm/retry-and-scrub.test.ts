@@ -41,10 +41,12 @@ describe('createSecretScrubber', () => {
       'Incorrect API key provided: sk-[redacted].',
     ],
     ['Authorization: Bearer abc.def.ghi', 'Authorization: Bearer [redacted]'],
+    ['cannot reach https://user:pa55@llm.example.com/v1', 'cannot reach https://user:***@llm.example.com/v1'],
     [
-      'cannot reach https://user:pa55@llm.example.com/v1',
-      'cannot reach https://[redacted]@llm.example.com/v1',
+      'cannot reach https://user:p@55w0rd@llm.example.com/v1',
+      'cannot reach https://user:***@llm.example.com/v1',
     ],
+    ['https://proxy-token-123@llm.example.com/v1', 'https://***@llm.example.com/v1'],
     ['an ordinary message with x in it', 'an ordinary message with x in it'],
   ])('%j → %j', (text, expected) => {
     expect(scrub(text)).toBe(expected);

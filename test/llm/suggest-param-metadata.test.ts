@@ -5,7 +5,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type SuggestParamMetadataInput, suggestParamMetadata } from '../../src/llm/index.js';
 import { OpenAiLlmClient } from '../../src/llm/openai-llm-client.js';
-import { heuristicMetadata } from '../../src/llm/param-metadata.js';
+import { heuristicMetadata, ownerFromText } from '../../src/llm/param-metadata.js';
 import { OpenAiStandIn, reply } from '../support/openai-stand-in.js';
 
 const input: SuggestParamMetadataInput = {
@@ -27,11 +27,12 @@ const item = (name: string, extra: Record<string, unknown> = {}) => ({
 
 const llm = (name: string, extra: Record<string, unknown> = {}) => ({
   param_display: `Display ${name}`,
-  description: `What ${name} measures. Likely owner: Analytics.`,
+  description: `What ${name} measures.`,
   unit: 'count',
   min: 1,
   max: 10,
-  source: 'llm',
+  source: 'Analytics',
+  origin: 'llm',
   ...extra,
 });
 
@@ -53,7 +54,7 @@ const client = () =>
   });
 
 describe('suggestParamMetadata', () => {
-  it('uses one object per requested name, source llm, in request order, with one call', async () => {
+  it('uses one object per requested name, origin llm, in request order, with one call', async () => {
     standIn.enqueue(
       reply.json(
         {
@@ -143,7 +144,7 @@ describe('suggestParamMetadata', () => {
       }),
     );
     const result = await suggestParamMetadata(client(), input);
-    expect(result.metadata.get('monthly_sessions')).toMatchObject({ min: null, max: null, source: 'llm' });
+    expect(result.metadata.get('monthly_sessions')).toMatchObject({ min: null, max: null, origin: 'llm' });
     expect(result.metadata.get('conversion_uplift')).toMatchObject({ min: 0.01, max: 0.01 });
     expect(result.metadata.get('aov')).toMatchObject({ min: null, max: 300 });
     expect(result.adjustments).toEqual([
@@ -192,8 +193,8 @@ describe('suggestParamMetadata', () => {
     );
     const result = await suggestParamMetadata(client(), input);
     expect(result.metadata.get('aov')).toEqual(llm('aov'));
-    expect(result.metadata.get('monthly_sessions')?.source).toBe('heuristic');
-    expect(result.metadata.get('conversion_uplift')?.source).toBe('heuristic');
+    expect(result.metadata.get('monthly_sessions')).toMatchObject({ source: 'PM', origin: 'heuristic' });
+    expect(result.metadata.get('conversion_uplift')).toMatchObject({ source: 'PM', origin: 'heuristic' });
     expect(result.fallbacks.map((f) => f.name)).toEqual(['monthly_sessions', 'conversion_uplift']);
     expect(result.fallbacks[0]!.reason).toMatch(
       /^the LLM's description of it was missing or invalid \(the LLM's answer does not have the requested shape: params\.1\.min: /,
@@ -204,10 +205,10 @@ describe('suggestParamMetadata', () => {
   it('a server failure: every name gets the heuristic, the call is recorded as an error', async () => {
     standIn.otherwise = reply.rateLimited(0);
     const result = await suggestParamMetadata(client(), input);
-    expect([...result.metadata.values()].map((m) => m.source)).toEqual([
-      'heuristic',
-      'heuristic',
-      'heuristic',
+    expect([...result.metadata.values()].map((m) => [m.source, m.origin])).toEqual([
+      ['PM', 'heuristic'],
+      ['PM', 'heuristic'],
+      ['PM', 'heuristic'],
     ]);
     expect(result.calls).toEqual([expect.objectContaining({ outcome: 'error', attempts: 3 })]);
     expect(result.failure).toContain('HTTP 429');
@@ -218,5 +219,35 @@ describe('suggestParamMetadata', () => {
     expect(result).toMatchObject({ calls: [], fallbacks: [] });
     expect(result.metadata.size).toBe(0);
     expect(standIn.requests).toHaveLength(0);
+  });
+});
+
+describe('the likely owner in Params `source`', () => {
+  it.each([
+    ['PM', 'PM'],
+    ['Product', 'PM'],
+    ['Product management', 'PM'],
+    ['Analytics', 'Analytics'],
+    ['Data science', 'Analytics'],
+    ['Finance', 'Finance'],
+    ['FP&A', 'Finance'],
+    ['Eng', 'Eng'],
+    ['Engineering', 'Eng'],
+    ['Marketing', 'LLM'],
+    ['Customer support', 'LLM'],
+    ['LLM', 'LLM'],
+    ['', 'LLM'],
+  ])('%j → %s', (text, owner) => {
+    expect(ownerFromText(text)).toBe(owner);
+  });
+
+  it('is asked for by name in the prompt, and the guess from a name alone is PM', async () => {
+    standIn.enqueue(reply.json({ params: [item('aov', { likely_owner: 'Finance' })] }));
+    const result = await suggestParamMetadata(client(), { ...input, names: ['aov', 'margin'] });
+    expect(standIn.requests[0]!.body.messages[0]!.content).toContain(
+      'exactly one of "PM" (product management), "Analytics", "Finance" or "Eng" (engineering); "LLM" when none',
+    );
+    expect(result.metadata.get('aov')).toMatchObject({ source: 'Finance', origin: 'llm' });
+    expect(result.metadata.get('margin')).toMatchObject({ source: 'PM', origin: 'heuristic' });
   });
 });

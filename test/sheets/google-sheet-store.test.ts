@@ -75,7 +75,7 @@ describe('requests', () => {
     expect(batchGet.query.get('valueRenderOption')).toBe('UNFORMATTED_VALUE');
   });
 
-  it('writes only the changed cells, appends and headers in one RAW values.batchUpdate', async () => {
+  it('writes only the changed cells and headers in one RAW values.batchUpdate, new rows as appendCells, then checks', async () => {
     const { store } = open();
     await store.read(['Backlog']);
     standIn.resetLog();
@@ -93,9 +93,10 @@ describe('requests', () => {
       },
     ]);
     expect(result).toEqual({ cellsWritten: 6, rowsAppended: 1, warnings: [] });
+    // The read's tab list serves; one re-read before the write and one after it to check it.
     expect(standIn.countsByKind()).toEqual({
-      'spreadsheets.get': 1,
-      'values.batchGet': 1,
+      'values.batchGet': 2,
+      'spreadsheets.batchUpdate': 1,
       'values.batchUpdate': 1,
     });
     const body = standIn.requests.find((r) => r.kind === 'values.batchUpdate')!.body as {
@@ -106,15 +107,28 @@ describe('requests', () => {
     // Consecutive rows go as one block; a JSON null leaves its cell as it is.
     expect(body.data).toEqual([
       { range: "'Backlog'!C1:E2", majorDimension: 'ROWS', values: [[null, null, 'score_warnings'], [1]] },
-      {
-        range: "'Backlog'!A4:C5",
-        majorDimension: 'ROWS',
-        values: [
-          [null, null, 3],
-          ['INIT-000004', 'Pricing page', 4],
-        ],
-      },
+      { range: "'Backlog'!C4", majorDimension: 'ROWS', values: [[3]] },
     ]);
+    // Google places appended rows after the last row with data when it applies them.
+    expect(standIn.requests.find((r) => r.kind === 'spreadsheets.batchUpdate')!.body).toEqual({
+      requests: [
+        {
+          appendCells: {
+            sheetId: standIn.sheetProperties(spreadsheetId, 'Backlog').sheetId,
+            fields: 'userEnteredValue',
+            rows: [
+              {
+                values: [
+                  { userEnteredValue: { stringValue: 'INIT-000004' } },
+                  { userEnteredValue: { stringValue: 'Pricing page' } },
+                  { userEnteredValue: { numberValue: 4 } },
+                ],
+              },
+            ],
+          },
+        },
+      ],
+    });
     expect(grid()).toEqual([
       [...HEADER, 'score_warnings'],
       ['INIT-000001', 'Checkout revamp', 1, 'ask Sam'],
@@ -153,10 +167,9 @@ describe('requests', () => {
       },
     ]);
     expect(result.cellsWritten).toBe(5_000 + 3);
-    // The append needs one more grid row: the only extra request.
+    // A re-read before and after, the appended row (Google grows the grid for it), the cells.
     expect(standIn.countsByKind()).toEqual({
-      'spreadsheets.get': 1,
-      'values.batchGet': 1,
+      'values.batchGet': 2,
       'spreadsheets.batchUpdate': 1,
       'values.batchUpdate': 1,
     });
@@ -399,7 +412,7 @@ describe('failures a person must fix', () => {
   it('reports a malformed key file by name, before sending any request', async () => {
     const keyFile = join(folder, 'broken.json');
     await writeFile(keyFile, '{"type": "service_account", "client_email": ');
-    const store = new GoogleSheetStore(spreadsheetId, { rootUrl: standIn.rootUrl, keyFile });
+    const store = new GoogleSheetStore(spreadsheetId, { keyFile });
     const error = await store.read(['Backlog']).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(WorkbookError);
     expect((error as Error).message).toMatch(

@@ -141,7 +141,93 @@ describe('values', () => {
   });
 });
 
+describe('appendCells', () => {
+  const appendCells = (sheetId: number, rows: unknown[][]) =>
+    call('POST', ':batchUpdate', {
+      requests: [
+        {
+          appendCells: {
+            sheetId,
+            fields: 'userEnteredValue',
+            rows: rows.map((cells) => ({
+              values: cells.map((value) =>
+                value === null
+                  ? {}
+                  : {
+                      userEnteredValue:
+                        typeof value === 'number'
+                          ? { numberValue: value }
+                          : typeof value === 'boolean'
+                            ? { boolValue: value }
+                            : { stringValue: value },
+                    },
+              ),
+            })),
+          },
+        },
+      ],
+    });
+  const sheetId = () => standIn.sheetProperties(id, 'Tab with spaces').sheetId;
+
+  it('adds rows after the last row with data, whatever column holds it, and stores strings as text', async () => {
+    standIn.setCells(id, "'Tab with spaces'!F8", [['typed meanwhile']]);
+    expect((await appendCells(sheetId(), [['E', '=1+1', 5, true]])).status).toBe(200);
+    const grid = standIn.getGrid(id, 'Tab with spaces');
+    expect(grid.slice(7)).toEqual([
+      [null, null, null, null, null, 'typed meanwhile'],
+      ['E', '=1+1', 5, true],
+    ]);
+    expect(standIn.formulaAt(id, 'Tab with spaces', 9, 1)).toBeUndefined();
+  });
+
+  it('counts a formula that shows nothing as data, and inserts rows when the grid is full', async () => {
+    standIn.setTab(id, 'Full', [['h'], ['x'], [null, { formula: '=IF(A3="","",A3)', result: '' }]]);
+    standIn.deleteRows(id, 'Full', 4, 997);
+    await appendCells(standIn.sheetProperties(id, 'Full').sheetId, [['y'], ['z']]);
+    expect(standIn.getGrid(id, 'Full')).toEqual([['h'], ['x'], [null, ''], ['y'], ['z']]);
+    expect(standIn.sheetProperties(id, 'Full').gridProperties.rowCount).toBe(5);
+  });
+
+  it('refuses rows wider than the grid', async () => {
+    const { status } = await appendCells(sheetId(), [Array.from({ length: 27 }, () => 'x')]);
+    expect(status).toBe(400);
+  });
+});
+
+describe('volatile formulas', () => {
+  it('change on every edit, every applied write and every recalculation tick', async () => {
+    standIn.setCells(id, "'Tab with spaces'!E2", [[{ formula: '=NOW()', volatile: true }]]);
+    const now = () => standIn.getGrid(id, 'Tab with spaces')[1]![4];
+    const first = now();
+    expect(typeof first).toBe('number');
+    standIn.recalculate(id);
+    const second = now();
+    expect(second).not.toBe(first);
+    await call('POST', '/values:batchUpdate', {
+      valueInputOption: 'RAW',
+      data: [{ range: "'Tab with spaces'!C2", values: [[2]] }],
+    });
+    expect(now()).not.toBe(second);
+    const third = now();
+    await get("'Tab with spaces'");
+    expect(now()).toBe(third);
+  });
+});
+
 describe('requests and controls', () => {
+  it('lets a test act between a request and its retry', async () => {
+    standIn.inject({ status: 500, kind: 'values.batchUpdate' });
+    standIn.onAfterRequest({ kind: 'values.batchUpdate' }, () => {
+      standIn.sortRows(id, 'Tab with spaces', (a, b) => String(b[0] ?? '').localeCompare(String(a[0] ?? '')));
+    });
+    const body = { valueInputOption: 'RAW', data: [{ range: "'Tab with spaces'!C2", values: [[9]] }] };
+    expect((await call('POST', '/values:batchUpdate', body)).status).toBe(500);
+    // The sort happened before the caller heard of the failure; a retry meets the sorted rows.
+    expect(standIn.getGrid(id, 'Tab with spaces')[1]![0]).toBe('D');
+    await call('POST', '/values:batchUpdate', body);
+    expect(standIn.getGrid(id, 'Tab with spaces')[1]).toEqual(['D', null, 9]);
+  });
+
   it('needs the bearer token', async () => {
     const { status, json } = await call('GET', '', undefined, 'wrong');
     expect(status).toBe(401);

@@ -187,6 +187,7 @@ export async function resetDatabase(database: Database): Promise<void> {
     'sequences',
     'runs',
     'llm_calls',
+    'run_locks',
   ] as const) {
     await database.db.deleteFrom(table).execute();
   }

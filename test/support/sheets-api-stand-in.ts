@@ -16,17 +16,24 @@
  *   stays a string, `=1+1` included). `USER_ENTERED` parses text as a person's typing: numbers
  *   (`1,000`, `$5`, `4%`), `TRUE`/`FALSE`, a leading `'` forces text, and `=…` becomes a formula.
  *   The stand-in does not calculate: a formula's value is the `result` given to `setCells`, else
- *   empty. Dates typed as text are kept as text.
+ *   empty. Dates typed as text are kept as text. A formula marked `volatile` (NOW(), RAND(),
+ *   IMPORTRANGE) gets a new value on every recalculation, and Sheets recalculates on every change
+ *   (the default "On change"), whoever made it: each applied write and each edit made through the
+ *   controls below; `recalculate` is the extra tick of "On change and every minute".
  * - Requests need `Authorization: Bearer <token>`; errors have Google's JSON shape
  *   (`{ error: { code, message, status } }`), 429s carry `Retry-After`.
  * - `spreadsheets.batchUpdate` applies its requests atomically (all or none): addSheet,
  *   updateSheetProperties (with a `fields` mask), appendDimension, setDataValidation,
- *   addProtectedRange, updateCells.
+ *   addProtectedRange, updateCells, and appendCells ("Adds new cells after the last row with data in
+ *   a sheet, inserting new rows into the sheet if necessary"; a cell holding a formula counts as
+ *   data even when it shows nothing).
  *
  * Test controls: `inject` (faults for the next N matching requests), `hangNext` (a request that
  * never gets an answer, optionally applied first), `onBeforeWrite` (act as a person right before a
- * write is applied), the request log with counts by kind, direct cell access (`setTab`,
- * `setCells`, `getGrid`) and row moves (`sortRows`, `deleteRows`, `insertRows`).
+ * write is applied), `onAfterRequest` (act as a person right after a request was handled, before
+ * the caller hears back: between a request and its retry), the request log with counts by kind,
+ * direct cell access (`setTab`, `setCells`, `getGrid`), row moves (`sortRows`, `deleteRows`,
+ * `insertRows`) and `recalculate`.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -50,6 +57,8 @@ const WRITE_KINDS: ReadonlySet<RequestKind> = new Set([
 
 export interface LoggedRequest {
   kind: RequestKind;
+  /** The spreadsheet the request is about ('' when the path names none). */
+  spreadsheetId: string;
   method: string;
   /** Decoded path below the root, e.g. `/v4/spreadsheets/ID/values/Tab!A1`. */
   path: string;
@@ -66,6 +75,8 @@ export interface RequestFilter {
   method?: string;
   /** Only mutating requests (the four write kinds). */
   writesOnly?: boolean;
+  /** Only requests about this spreadsheet. */
+  spreadsheetId?: string;
 }
 
 export interface Fault extends RequestFilter {
@@ -89,7 +100,7 @@ export type StandInInput =
   | boolean
   | Date
   | null
-  | { formula: string; result?: string | number | boolean | null };
+  | { formula: string; result?: string | number | boolean | null; volatile?: boolean };
 
 type Stored = string | number | boolean;
 
@@ -98,6 +109,8 @@ interface StoredCell {
   formula?: string;
   /** A date or date-time: `value` is the serial number. */
   date?: boolean;
+  /** A formula Sheets recalculates on every change (NOW(), RAND(), IMPORTRANGE). */
+  volatile?: boolean;
 }
 
 export interface GridRange {
@@ -152,6 +165,8 @@ interface StandInSpreadsheet {
   sheets: StandInSheet[];
   access: 'writer' | 'reader' | 'none';
   nextProtectedRangeId: number;
+  /** How many times volatile formulas were recalculated: their value is derived from it. */
+  recalculations: number;
 }
 
 /** Google's defaults for a new sheet. */
@@ -201,7 +216,8 @@ export class SheetsApiStandIn {
   private readonly spreadsheets = new Map<string, StandInSpreadsheet>();
   private faults: Fault[] = [];
   private hangs: (RequestFilter & { apply: boolean })[] = [];
-  private beforeWrite: ((request: LoggedRequest) => void | Promise<void>)[] = [];
+  private beforeWrite: (RequestFilter & { action: (request: LoggedRequest) => void | Promise<void> })[] = [];
+  private afterRequest: (RequestFilter & { action: (request: LoggedRequest) => void | Promise<void> })[] = [];
   private readonly hung = new Set<ServerResponse>();
   private nextSpreadsheet = 1;
 
@@ -241,6 +257,7 @@ export class SheetsApiStandIn {
       sheets: [],
       access: 'writer',
       nextProtectedRangeId: 1,
+      recalculations: 0,
     };
     this.spreadsheets.set(id, spreadsheet);
     for (const tab of options.tabs ?? ['Sheet1']) this.addTab(id, tab);
@@ -299,6 +316,7 @@ export class SheetsApiStandIn {
         setStored(sheet, row, column, storedFromInput(value));
       });
     });
+    recalculate(this.spreadsheet(id));
   }
 
   /** Sets cells from the top-left of an A1 range (`Tab!C5`), as a person typing them would. */
@@ -315,6 +333,7 @@ export class SheetsApiStandIn {
         setStored(parsed.sheet, parsed.startRow + r, parsed.startColumn + c, storedFromInput(value));
       });
     });
+    recalculate(this.spreadsheet(id));
   }
 
   /** The tab's values as UNFORMATTED_VALUE reads them (dates as serial numbers), trimmed; `null` = empty. */
@@ -354,6 +373,7 @@ export class SheetsApiStandIn {
       (row ?? []).map((cell) => cell?.value ?? null);
     data.sort((a, b) => compare(values(a), values(b)));
     sheet.rows = [header ?? [], ...data];
+    recalculate(this.spreadsheet(id));
   }
 
   /** Deletes `count` rows from `row` (1-based); the rows below move up and the grid shrinks. */
@@ -361,6 +381,7 @@ export class SheetsApiStandIn {
     const sheet = this.sheetOf(id, title);
     sheet.rows.splice(row - 1, count);
     sheet.properties.gridProperties.rowCount -= count;
+    recalculate(this.spreadsheet(id));
   }
 
   /** Inserts `count` empty rows above `row` (1-based); the rows below move down. */
@@ -369,6 +390,15 @@ export class SheetsApiStandIn {
     while (sheet.rows.length < row - 1) sheet.rows.push([]);
     sheet.rows.splice(row - 1, 0, ...Array.from({ length: count }, () => []));
     sheet.properties.gridProperties.rowCount += count;
+    recalculate(this.spreadsheet(id));
+  }
+
+  /**
+   * Recalculates every volatile formula of the spreadsheet, as the "every minute" setting does
+   * without any edit (each change recalculates them anyway).
+   */
+  recalculate(id: string): void {
+    recalculate(this.spreadsheet(id));
   }
 
   // --- controls -----------------------------------------------------------------------------
@@ -383,9 +413,17 @@ export class SheetsApiStandIn {
     this.hangs.push({ apply: false, ...options });
   }
 
-  /** Runs `action` once, right before the next write request is applied. */
-  onBeforeWrite(action: (request: LoggedRequest) => void | Promise<void>): void {
-    this.beforeWrite.push(action);
+  /** Runs `action` once, right before the next write request (matching `filter`) is applied. */
+  onBeforeWrite(action: (request: LoggedRequest) => void | Promise<void>, filter: RequestFilter = {}): void {
+    this.beforeWrite.push({ ...filter, writesOnly: true, action });
+  }
+
+  /**
+   * Runs `action` once, right after the next matching request was handled (applied, refused or
+   * faulted) and before its answer leaves: what a person does between a request and its retry.
+   */
+  onAfterRequest(filter: RequestFilter, action: (request: LoggedRequest) => void | Promise<void>): void {
+    this.afterRequest.push({ ...filter, action });
   }
 
   /** Drops pending faults, hangs and hooks (between tests sharing one stand-in). */
@@ -393,6 +431,7 @@ export class SheetsApiStandIn {
     this.faults = [];
     this.hangs = [];
     this.beforeWrite = [];
+    this.afterRequest = [];
   }
 
   /** How many requests of each kind arrived (faulted ones included). */
@@ -424,6 +463,7 @@ export class SheetsApiStandIn {
     const route = routeOf(request.method ?? 'GET', url.pathname);
     const logged: LoggedRequest = {
       kind: route.kind,
+      spreadsheetId: route.spreadsheetId,
       method: request.method ?? 'GET',
       path: safeDecode(url.pathname),
       query: url.searchParams,
@@ -442,6 +482,7 @@ export class SheetsApiStandIn {
     if (fault?.delayMs) await delay(fault.delayMs);
     if (fault?.reset) {
       logged.status = 'reset';
+      await this.runAfterRequest(logged);
       request.socket.destroy();
       return;
     }
@@ -449,6 +490,7 @@ export class SheetsApiStandIn {
       const headers: Record<string, string> = {};
       if (fault.retryAfter !== undefined) headers['retry-after'] = String(fault.retryAfter);
       logged.status = fault.status;
+      await this.runAfterRequest(logged);
       sendError(
         response,
         fault.status,
@@ -463,14 +505,19 @@ export class SheetsApiStandIn {
     try {
       this.authorize(request);
       if (WRITE_KINDS.has(route.kind)) {
-        const actions = this.beforeWrite.splice(0);
-        for (const action of actions) await action(logged);
+        const due = this.beforeWrite.filter((hook) => matches(hook, logged));
+        this.beforeWrite = this.beforeWrite.filter((hook) => !due.includes(hook));
+        for (const hook of due) await hook.action(logged);
       }
       result = this.dispatch(route, url.searchParams, body);
+      // Sheets recalculates volatile formulas after every change ("On change").
+      const changed = this.spreadsheets.get(route.spreadsheetId);
+      if (WRITE_KINDS.has(route.kind) && changed) recalculate(changed);
     } catch (error) {
       status = error instanceof ApiError ? error.code : 500;
       result = error;
     }
+    await this.runAfterRequest(logged);
     if (hang) {
       logged.status = 'hung';
       this.hung.add(response);
@@ -495,6 +542,11 @@ export class SheetsApiStandIn {
         'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.',
       );
     }
+  }
+
+  private async runAfterRequest(request: LoggedRequest): Promise<void> {
+    const hook = this.takeMatching(this.afterRequest, request);
+    if (hook) await hook.action(request);
   }
 
   private takeFault(request: LoggedRequest): Fault | undefined {
@@ -654,6 +706,7 @@ function routeOf(method: string, pathname: string): Route {
 
 function matches(filter: RequestFilter, request: LoggedRequest): boolean {
   if (filter.writesOnly && !WRITE_KINDS.has(request.kind)) return false;
+  if (filter.spreadsheetId !== undefined && filter.spreadsheetId !== request.spreadsheetId) return false;
   if (filter.method && filter.method.toUpperCase() !== request.method) return false;
   if (filter.kind) {
     const kinds = Array.isArray(filter.kind) ? filter.kind : [filter.kind];
@@ -975,7 +1028,13 @@ function parseTypedNumber(text: string): number | null {
 function storedFromInput(value: StandInInput): StoredCell | undefined {
   if (value === null || value === '') return undefined;
   if (value instanceof Date) return { value: dateToSerial(value), date: true };
-  if (typeof value === 'object') return { value: value.result ?? null, formula: value.formula };
+  if (typeof value === 'object') {
+    return {
+      value: value.result ?? null,
+      formula: value.formula,
+      ...(value.volatile ? { volatile: true } : {}),
+    };
+  }
   return { value };
 }
 
@@ -989,6 +1048,21 @@ function setStored(sheet: StandInSheet, row: number, column: number, cell: Store
   while (cells.length < column) cells.push(undefined);
   cells[column] = cell;
 }
+
+/**
+ * Gives every volatile formula a new value: a serial number one minute later per recalculation,
+ * which is what NOW() shows (RAND() and IMPORTRANGE change just as unpredictably).
+ */
+function recalculate(spreadsheet: StandInSpreadsheet): void {
+  spreadsheet.recalculations++;
+  const value = VOLATILE_EPOCH + spreadsheet.recalculations / 1440;
+  for (const sheet of spreadsheet.sheets) {
+    for (const row of sheet.rows) for (const cell of row ?? []) if (cell?.volatile) cell.value = value;
+  }
+}
+
+/** 2025-01-01 as a serial number: where the volatile formulas' clock starts. */
+const VOLATILE_EPOCH = 45_658;
 
 /** Days since 1899-12-30, the epoch of Sheets' serial numbers. */
 const SERIAL_EPOCH_MS = Date.UTC(1899, 11, 30);
@@ -1139,14 +1213,39 @@ function applyRequest(
       if (!writesValues) return {};
       rows.forEach((row, r) => {
         (row.values ?? []).forEach((cell, c) => {
-          const entered = cell.userEnteredValue;
-          let stored: StoredCell | undefined;
-          if (entered === undefined) stored = undefined;
-          else if ('formulaValue' in entered) stored = { value: null, formula: String(entered.formulaValue) };
-          else if ('stringValue' in entered) stored = { value: String(entered.stringValue) };
-          else if ('numberValue' in entered) stored = { value: Number(entered.numberValue) };
-          else if ('boolValue' in entered) stored = { value: Boolean(entered.boolValue) };
-          setStored(sheet, row0 + r, column0 + c, stored);
+          setStored(sheet, row0 + r, column0 + c, storedFromCellData(cell.userEnteredValue));
+        });
+      });
+      return {};
+    }
+    case 'appendCells': {
+      const sheet = sheetById(body.sheetId);
+      const rows = (body.rows ?? []) as { values?: { userEnteredValue?: Record<string, unknown> }[] }[];
+      const fields = String(body.fields ?? '');
+      if (!fields) throw invalid('At least one field must be specified.');
+      // "After the last row with data": a value or a formula, in any column.
+      let last = -1;
+      sheet.rows.forEach((row, r) => {
+        if (row?.some((cell) => cell && (cell.value !== null || cell.formula))) last = r;
+      });
+      const grid = sheet.properties.gridProperties;
+      const width = Math.max(0, ...rows.map((r) => r.values?.length ?? 0));
+      if (width > grid.columnCount) {
+        throw invalid(
+          `Range exceeds grid limits. Max rows: ${grid.rowCount}, max columns: ${grid.columnCount}`,
+        );
+      }
+      // "Inserting new rows into the sheet if necessary."
+      if (last + 1 + rows.length > grid.rowCount) {
+        assertCellLimit(spreadsheet, (last + 1 + rows.length - grid.rowCount) * grid.columnCount, invalid);
+        grid.rowCount = last + 1 + rows.length;
+      }
+      const writesValues =
+        fields === '*' || fields.split(',').some((f) => f.trim().startsWith('userEnteredValue'));
+      if (!writesValues) return {};
+      rows.forEach((row, r) => {
+        (row.values ?? []).forEach((cell, c) => {
+          setStored(sheet, last + 1 + r, c, storedFromCellData(cell.userEnteredValue));
         });
       });
       return {};
@@ -1154,6 +1253,16 @@ function applyRequest(
     default:
       throw new ApiError(400, `Invalid requests[${index}]: the stand-in does not implement ${kind}`);
   }
+}
+
+/** A CellData's `userEnteredValue`: a string stays text (`=1+1` included), as with RAW. */
+function storedFromCellData(entered: Record<string, unknown> | undefined): StoredCell | undefined {
+  if (entered === undefined) return undefined;
+  if ('formulaValue' in entered) return { value: null, formula: String(entered.formulaValue) };
+  if ('stringValue' in entered) return { value: String(entered.stringValue) };
+  if ('numberValue' in entered) return { value: Number(entered.numberValue) };
+  if ('boolValue' in entered) return { value: Boolean(entered.boolValue) };
+  return undefined;
 }
 
 function applyField(

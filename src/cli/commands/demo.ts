@@ -43,6 +43,13 @@ export async function demoCommand(
   const folder = resolve(io.cwd, dir ?? 'productops-demo');
   const configFile = join(folder, DEFAULT_CONFIG_FILE);
   const fresh = !existsSync(configFile);
+  if (fresh && options.dryRun) {
+    // A dry run writes nothing anywhere, and a demo that does not exist yet has nothing to read.
+    const message = `A dry run writes nothing: 'productops demo' would write a config and two sample workbooks to ${folder} and run there. Run it without --dry-run.`;
+    if (options.json) io.stdout(`${JSON.stringify({ ok: true, dryRun: true, notes: [message] }, null, 2)}\n`);
+    else if (!options.quiet) io.stderr(`${message}\n`);
+    return EXIT.ok;
+  }
   if (fresh) {
     mkdirSync(join(folder, 'workbooks'), { recursive: true });
     writeFileSync(configFile, `${JSON.stringify(defaultConfigFile(), null, 2)}\n`);

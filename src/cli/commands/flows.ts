@@ -73,7 +73,7 @@ export async function runCommand(
 ): Promise<{ code: number; report: RunReport }> {
   const ws = await openWorkspace(options, io);
   try {
-    const notes: string[] = [];
+    const notes: string[] = [...ws.notes];
     const usesLlm = include.includes('models suggest') || include.includes('params seed');
     const llm = usesLlm && !llmOptions.off ? await llmDeps(ws.config, llmOptions, options, io) : undefined;
     if (usesLlm && !llm) notes.push(llmOptions.off ? DEMO_LLM_NOTE : LLM_OFF_NOTE);

@@ -40,7 +40,9 @@ export async function initCommand(options: GlobalOptions, io: CliIo): Promise<nu
   const lines: string[] = [];
   const configFile = ensureConfigFile(options, io);
   if (configFile) lines.push(`${options.dryRun ? 'would write' : 'wrote'} ${configFile}`);
-  const ws = await openWorkspace({ ...options, config: configFile ?? options.config }, io);
+  const ws = await openWorkspace({ ...options, config: configFile ?? options.config }, io, {
+    requireWorkbooks: false,
+  });
   const added: Record<string, unknown>[] = [];
   try {
     const { config } = ws;

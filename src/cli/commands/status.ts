@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { createDatabase } from '../../db/database.js';
 import { redactDatabaseUrl } from '../../db/database-url.js';
+import { redactUrls } from '../../shared/redact.js';
 import { createSheetStore } from '../../sheets/index.js';
 import { type CliIo, EXIT, type GlobalOptions } from '../io.js';
 import { workspaceConfig } from './workspace.js';
@@ -64,10 +65,12 @@ export async function statusCommand(options: GlobalOptions, io: CliIo): Promise<
     }
   }
   result.database = dbInfo;
-  result.llm = { configured: config.llm.configured, model: config.llm.model, baseUrl: config.llm.baseUrl };
+  // A base URL may carry a proxy's password (`http://user:password@host/v1`): it is shown masked.
+  const baseUrl = config.llm.baseUrl === null ? null : redactUrls(config.llm.baseUrl);
+  result.llm = { configured: config.llm.configured, model: config.llm.model, baseUrl };
   lines.push(
     config.llm.configured
-      ? `LLM: ${config.llm.model} at ${config.llm.baseUrl ?? 'the OpenAI API'}`
+      ? `LLM: ${config.llm.model} at ${baseUrl ?? 'the OpenAI API'}`
       : 'LLM: not configured (set OPENAI_API_KEY, or llm.baseUrl for a local server)',
   );
   if (options.json) io.stdout(`${JSON.stringify(result, null, 2)}\n`);

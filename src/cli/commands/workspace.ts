@@ -1,7 +1,9 @@
 /** Opens what a flow command needs: the config, both workbook stores and the database. */
 import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { type Config, loadConfig, loadDotEnv, type WorkbookLocation } from '../../config/config.js';
 import { createDatabase, type Database } from '../../db/database.js';
+import { WorkbookError } from '../../shared/errors.js';
 import { createSheetStore } from '../../sheets/index.js';
 import type { SheetStore } from '../../sheets/sheet-store.js';
 import type { CliIo, GlobalOptions } from '../io.js';
@@ -11,6 +13,8 @@ export interface Workspace {
   backlog: SheetStore;
   productOps: SheetStore;
   database: Database | null;
+  /** Lines for the run summary about how the workspace was opened (a dry run's database). */
+  notes: string[];
   close(): Promise<void>;
 }
 
@@ -19,7 +23,12 @@ export function workspaceConfig(options: GlobalOptions, io: CliIo): Config {
   return loadConfig({ path: options.config, cwd: io.cwd, env: io.env });
 }
 
-export async function openWorkspace(options: GlobalOptions, io: CliIo): Promise<Workspace> {
+/** `requireWorkbooks`: a missing .xlsx workbook is an error (false for `init`, which creates them). */
+export async function openWorkspace(
+  options: GlobalOptions,
+  io: CliIo,
+  { requireWorkbooks = true }: { requireWorkbooks?: boolean } = {},
+): Promise<Workspace> {
   const config = workspaceConfig(options, io);
   const backlog = await createSheetStore(config.backlog, io.env);
   // One store per workbook: when both name the same file or spreadsheet they share it.
@@ -30,19 +39,49 @@ export async function openWorkspace(options: GlobalOptions, io: CliIo): Promise<
   const productOps = same(config.backlog, config.productOps)
     ? backlog
     : await createSheetStore(config.productOps, io.env);
-  // A dry run writes nothing, not even a new database file: without one it starts from no memory.
+  // A missing local workbook stops the command before anything is created, a database file included.
+  for (const location of [config.backlog, config.productOps]) {
+    if (requireWorkbooks && location.kind === 'xlsx' && !existsSync(location.path)) {
+      throw new WorkbookError(
+        `the workbook ${location.path} does not exist (run 'productops init' to create it)`,
+      );
+    }
+  }
+  const notes: string[] = [];
   const url = config.database.url;
-  const missingSqlite =
-    url.startsWith('sqlite:') && url !== 'sqlite::memory:' && !existsSync(url.slice('sqlite:'.length));
-  const database =
-    options.dryRun && missingSqlite ? null : await createDatabase(url, { baseDir: config.baseDir });
+  let database: Database | null;
+  if (options.dryRun) {
+    // A dry run writes nothing: no new database file, no migration. Without a usable database it
+    // starts from no memory, and says why.
+    const missingSqlite =
+      url.startsWith('sqlite:') && url !== 'sqlite::memory:' && !existsSync(sqliteFile(url, config.baseDir));
+    database = missingSqlite ? null : await createDatabase(url, { baseDir: config.baseDir, readOnly: true });
+    if (database && database.pendingMigrations.length > 0) {
+      const pending = database.pendingMigrations;
+      notes.push(
+        `The database ${database.displayUrl} needs ${pending.length === 1 ? 'a migration' : `${pending.length} migrations`} (${pending.join(', ')}) that a run without --dry-run applies; this dry run starts from no memory.`,
+      );
+      await database.close();
+      database = null;
+    }
+  } else {
+    database = await createDatabase(url, { baseDir: config.baseDir });
+  }
   return {
     config,
     backlog,
     productOps,
     database,
+    notes,
     close: async () => {
       await database?.close();
     },
   };
+}
+
+/** The file a `sqlite:PATH` URL names, resolved as the SQLite dialect resolves it. */
+function sqliteFile(url: string, baseDir: string): string {
+  let path = url.slice('sqlite:'.length);
+  if (path.startsWith('//')) path = path.slice(2);
+  return resolve(baseDir, path);
 }

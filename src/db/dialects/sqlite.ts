@@ -48,7 +48,9 @@ export const sqliteDialect: DatabaseDialect = {
     const path = parseSqlitePath(url);
     const file = path === MEMORY ? MEMORY : resolve(options.baseDir, path);
     return {
-      dialect: new ImmediateSqliteDialect({ database: async () => openSqliteFile(file) }),
+      dialect: new ImmediateSqliteDialect({
+        database: async () => (options.readOnly ? openSqliteFileReadOnly(file) : openSqliteFile(file)),
+      }),
       location: file === MEMORY ? 'in memory' : `file ${file}`,
     };
   },
@@ -67,6 +69,12 @@ function parseSqlitePath(url: string): string {
     throw new InvalidDatabaseUrlError('no file path after "sqlite:" (e.g. sqlite:productops.db)');
   }
   return path;
+}
+
+/** An existing file, for reading only: nothing is created and no setting is written. */
+function openSqliteFileReadOnly(file: string): BetterSqlite3.Database {
+  if (file === MEMORY) return new BetterSqlite3(file, { timeout: BUSY_TIMEOUT_MS });
+  return new BetterSqlite3(file, { timeout: BUSY_TIMEOUT_MS, readonly: true, fileMustExist: true });
 }
 
 function openSqliteFile(file: string): BetterSqlite3.Database {

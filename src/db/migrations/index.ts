@@ -10,6 +10,8 @@
 import { type Kysely, type MigrationResultSet, Migrator } from 'kysely';
 import type { DialectColumns } from '../dialect.js';
 import { initialMigration } from './0001-initial.js';
+import { paramsMetadataOriginMigration } from './0002-params-metadata-origin.js';
+import { runLocksMigration } from './0003-run-locks.js';
 
 /** A migration that may define columns differently per engine (ids, doubles). */
 export interface SchemaMigration {
@@ -18,17 +20,15 @@ export interface SchemaMigration {
 
 const migrations: Readonly<Record<string, SchemaMigration>> = {
   '0001-initial': initialMigration,
+  '0002-params-metadata-origin': paramsMetadataOriginMigration,
+  '0003-run-locks': runLocksMigration,
 };
 
 /** The migrations' names, in the order they run. */
 export const migrationNames: readonly string[] = Object.keys(migrations).sort();
 
-/**
- * Brings the schema up to date. Never throws: the result has a status per migration and, when one
- * failed, the error (on PostgreSQL the failed batch is rolled back; on SQLite too, see above).
- */
-export function migrateToLatest<DB>(db: Kysely<DB>, columns: DialectColumns): Promise<MigrationResultSet> {
-  const migrator = new Migrator({
+function migratorFor<DB>(db: Kysely<DB>, columns: DialectColumns): Migrator {
+  return new Migrator({
     db,
     provider: {
       getMigrations: async () =>
@@ -40,5 +40,18 @@ export function migrateToLatest<DB>(db: Kysely<DB>, columns: DialectColumns): Pr
         ),
     },
   });
-  return migrator.migrateToLatest();
+}
+
+/** The migrations a database has not had yet, in order; reads only. */
+export async function listPendingMigrations<DB>(db: Kysely<DB>, columns: DialectColumns): Promise<string[]> {
+  const all = await migratorFor(db, columns).getMigrations();
+  return all.filter((migration) => migration.executedAt === undefined).map((migration) => migration.name);
+}
+
+/**
+ * Brings the schema up to date. Never throws: the result has a status per migration and, when one
+ * failed, the error (on PostgreSQL the failed batch is rolled back; on SQLite too, see above).
+ */
+export function migrateToLatest<DB>(db: Kysely<DB>, columns: DialectColumns): Promise<MigrationResultSet> {
+  return migratorFor(db, columns).migrateToLatest();
 }

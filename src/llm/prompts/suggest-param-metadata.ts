@@ -9,7 +9,7 @@
  */
 
 import { type CallRecord, callRecord, type LlmClient } from '../client.js';
-import { heuristicMetadata, type ParamMetadata } from '../param-metadata.js';
+import { heuristicMetadata, ownerFromText, type ParamMetadata } from '../param-metadata.js';
 import { type ParamMetadataItem, paramMetadataAnswerSchema, paramMetadataItemSchema } from '../schemas.js';
 import { clip, type InitiativeContext, renderInitiative } from './initiative-context.js';
 
@@ -22,7 +22,7 @@ export interface SuggestParamMetadataInput {
 }
 
 export interface ParamMetadataSuggestion {
-  /** One entry per requested name, in request order; `source` is `llm` or `heuristic`. */
+  /** One entry per requested name, in request order; `origin` says who wrote it (LLM or heuristic). */
   metadata: Map<string, ParamMetadata>;
   /** Names that got heuristic metadata, and why. */
   fallbacks: { name: string; reason: string }[];
@@ -38,7 +38,6 @@ export interface ParamMetadataSuggestion {
 const MAX_DISPLAY = 80;
 const MAX_DESCRIPTION = 500;
 const MAX_UNIT = 40;
-const MAX_OWNER = 60;
 const MAX_FORMULA = 8_000;
 
 export const SUGGEST_PARAM_METADATA_SYSTEM = `You describe the input parameters of a product initiative's value model so that Product, Analytics, Finance and Engineering can find and fill in each number. You only describe the parameters: people fill in and approve the values.
@@ -49,7 +48,7 @@ For each parameter name you are given, reply with exactly one object, using the 
 - description: one or two sentences: what it measures, for which period or population, and where the number usually comes from.
 - unit: one of currency, fraction (0–1), count, months, days, hours, weeks, years, or another short unit. Rates, shares, uplifts and probabilities are fractions between 0 and 1 (write 5 % as 0.05).
 - min and max: a plausible range for the value in that unit, or null when you cannot judge it. min must not exceed max.
-- likely_owner: the team most likely to know the number, e.g. Product, Analytics, Finance, Engineering, Marketing, Sales, Support.
+- likely_owner: who most likely knows the number: exactly one of "PM" (product management), "Analytics", "Finance" or "Eng" (engineering); "LLM" when none of them is more likely than the others.
 
 Reply with a JSON object: {"params": [ … ]}.`;
 
@@ -157,17 +156,15 @@ function toMetadata(item: ParamMetadataItem, suggestion: ParamMetadataSuggestion
     min = null;
     max = null;
   }
-  const owner = clip(item.likely_owner, MAX_OWNER);
-  const description = clip(item.description, MAX_DESCRIPTION);
-  const withOwner =
-    owner === '' ? description : `${description}${description === '' ? '' : ' '}Likely owner: ${owner}.`;
   return {
     param_display: display,
-    description: withOwner,
+    description: clip(item.description, MAX_DESCRIPTION),
     unit: clip(item.unit, MAX_UNIT),
     min,
     max,
-    source: 'llm',
+    // The owner goes into `source` (SHEETS.md); that the LLM wrote the row is the origin, kept in the DB.
+    source: ownerFromText(item.likely_owner),
+    origin: 'llm',
   };
 }
 

@@ -4,10 +4,15 @@
  * (`GOOGLE_APPLICATION_CREDENTIALS`), or Google's application default credentials. The key file is
  * read and checked on first use, so a broken file is reported by name before any network call;
  * google-auth-library then signs, caches and refreshes the tokens.
+ *
+ * Google's tokens go only to Google: with another root URL (a proxy, a test server) only the
+ * explicit token is sent, and never over plain `http:` except to this machine (`createTokenSource`).
  */
 import { readFile } from 'node:fs/promises';
+import { isIP } from 'node:net';
 import { GoogleAuth, type JWTInput } from 'google-auth-library';
-import { WorkbookError } from '../../shared/errors.js';
+import { ConfigError, WorkbookError } from '../../shared/errors.js';
+import { redactUrls } from '../../shared/redact.js';
 
 /** Read and write cells, add tabs, validations and protected ranges; nothing outside Sheets. */
 export const SHEETS_SCOPE = 'https://www.googleapis.com/auth/spreadsheets';
@@ -19,6 +24,85 @@ export interface AccessTokenSource {
   account(): Promise<string | null>;
   /** Where the credentials come from, for messages. */
   readonly description: string;
+}
+
+/** Where the Sheets API lives; any other root URL is a "custom root". */
+const GOOGLE_SHEETS_ORIGIN = 'https://sheets.googleapis.com';
+
+/** The settings a store's token source is chosen from (GoogleSheetStoreOptions). */
+export interface TokenSourceOptions {
+  /** `GOOGLE_SHEETS_ROOT_URL`; undefined = Google. */
+  rootUrl?: string | undefined;
+  /** `GOOGLE_SHEETS_ACCESS_TOKEN`. */
+  accessToken?: string | undefined;
+  /** `GOOGLE_APPLICATION_CREDENTIALS`. */
+  keyFile?: string | undefined;
+  /** A caller's own source (tests, embedding code), used as it is. */
+  credentials?: AccessTokenSource | undefined;
+}
+
+/**
+ * The token source for a store, in order: the caller's own source, the explicit token, the key
+ * file, the application default credentials. Throws ConfigError, before any request, for settings
+ * that would hand a token to someone else:
+ * - a custom root URL without the explicit token: the service account's (or this machine's)
+ *   Google token would be sent to that server, which could then act as the account on every
+ *   spreadsheet shared with it;
+ * - a custom root URL over plain `http:` to anything but a loopback address: the token would
+ *   cross the network unencrypted.
+ */
+export function createTokenSource(options: TokenSourceOptions): AccessTokenSource {
+  const { rootUrl } = options;
+  if (rootUrl !== undefined && !isGoogle(rootUrl)) {
+    const shown = redactUrls(rootUrl);
+    const transport = transportOf(rootUrl);
+    if (transport === 'invalid') {
+      throw new ConfigError(
+        `GOOGLE_SHEETS_ROOT_URL must be an http(s) URL such as http://127.0.0.1:8080/, not "${shown}"`,
+      );
+    }
+    if (transport === 'http') {
+      throw new ConfigError(
+        `GOOGLE_SHEETS_ROOT_URL ${shown} uses plain http: to another computer, so the access token would cross the network unencrypted. Use an https: URL (plain http: is accepted only for this computer: localhost, 127.0.0.1, [::1]).`,
+      );
+    }
+    if (!options.credentials && !options.accessToken) {
+      throw new ConfigError(
+        `GOOGLE_SHEETS_ROOT_URL ${shown} needs GOOGLE_SHEETS_ACCESS_TOKEN: productops sends Google credentials (GOOGLE_APPLICATION_CREDENTIALS or the application default credentials) only to Google. Set GOOGLE_SHEETS_ACCESS_TOKEN to the token that server expects, or unset GOOGLE_SHEETS_ROOT_URL.`,
+      );
+    }
+  }
+  if (options.credentials) return options.credentials;
+  if (options.accessToken) return createFixedTokenSource(options.accessToken);
+  if (options.keyFile) return createKeyFileTokenSource(options.keyFile);
+  return createDefaultTokenSource();
+}
+
+function isGoogle(rootUrl: string): boolean {
+  try {
+    return new URL(rootUrl).origin === GOOGLE_SHEETS_ORIGIN;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * How a token would travel to `rootUrl`: `https`, `loopback` (plain `http:` that never leaves
+ * this computer: 127.0.0.0/8 and ::1, RFC 1122 §3.2.1.3 and RFC 4291 §2.5.3, or the name
+ * `localhost`, RFC 6761 §6.3), `http` (plain, across the network) or `invalid` (not an http(s) URL).
+ */
+function transportOf(rootUrl: string): 'https' | 'loopback' | 'http' | 'invalid' {
+  let url: URL;
+  try {
+    url = new URL(rootUrl);
+  } catch {
+    return 'invalid';
+  }
+  if (url.protocol === 'https:') return 'https';
+  if (url.protocol !== 'http:') return 'invalid';
+  const host = url.hostname.replace(/^\[(.*)\]$/, '$1').toLowerCase();
+  const loopback = host === 'localhost' || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'));
+  return loopback ? 'loopback' : 'http';
 }
 
 /** A token given from outside: no file, no network call of its own. */

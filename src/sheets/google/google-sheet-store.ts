@@ -2,21 +2,33 @@
  * The workbook store for a Google spreadsheet, through the Sheets API v4.
  *
  * Requests, whatever the number of rows:
- * - `read`: one `spreadsheets.get` (the tab list) and one `values.batchGet` for all the tabs named.
- * - `write`: one `spreadsheets.get`, one `values.batchGet` re-reading the tabs it writes, then one
- *   `values.batchUpdate` holding only the cells that change (RAW), appended rows and new header
- *   cells included. A `spreadsheets.batchUpdate` comes first only when the tab's grid must grow to
- *   hold appended rows or columns, and the write is split only past `maxRequestBytes`. A write whose
- *   cells already hold their values sends nothing at all.
+ * - `exists`: one `spreadsheets.get` (the tab list); a `read` right after it uses that list.
+ * - `read`: one `spreadsheets.get` (unless `exists` just fetched it) and one `values.batchGet` for
+ *   all the tabs named.
+ * - `write`: one `values.batchGet` re-reading the tabs it writes; a `spreadsheets.batchUpdate` only
+ *   when there are rows to append (`appendCells`) or columns to add to the grid; one
+ *   `values.batchUpdate` holding only the cells that change (RAW), header cells included, split only
+ *   past `maxRequestBytes`; then one more `values.batchGet` to check where the cells landed. The tab
+ *   list comes from the read (a `spreadsheets.get` only for a tab the read did not see). A write
+ *   whose cells already hold their values sends nothing at all.
  * - `ensureTabs`: one `spreadsheets.get`, one `values.batchGet` of the existing header rows, and one
  *   `spreadsheets.batchUpdate` only when something is missing.
  *
- * Concurrency: Google Sheets has no file version to compare, and people edit while a run is in
- * progress. The write re-reads the tabs it writes and compares them with what the read saw
- * (write-plan.ts): rows that only moved are followed, vanished rows are skipped with a warning, and
- * any other edit refuses the write (`WorkbookChangedError`) so a person's edit is never overwritten.
- * Between that re-read and the write there is one round trip in which an edit can still land; the
- * write then changes only the cells it names, so such an edit to another cell survives too.
+ * Concurrency: Google Sheets has no file version to compare, and people sort, insert and type while
+ * a run is in progress. A write is planned from a re-read right before it is sent (write-plan.ts):
+ * rows are found again by key wherever they moved, rows a person edited (in a column productops
+ * knows: helper columns never count) or deleted are skipped with a warning, and an unguarded write
+ * to a changed tab is refused (`WorkbookChangedError`). Between that re-read and the moment Google
+ * applies the write there is still a round trip in which rows can move, and A1 addresses do not
+ * move with them; so after the write the tabs are read again, and cells that landed on another row
+ * are put back and written where their row is now, with a warning (at most `MAX_SENDS` sends in
+ * all). Every retry starts over from a re-read, so a retry never resends row numbers that a sort
+ * made stale. Appended rows go out as `appendCells`, placed by Google after the last row with data
+ * when it applies them, so they never overwrite a row a person typed meanwhile.
+ *
+ * Developer metadata on rows is not used: Google documents that it stays with a row when rows are
+ * inserted above it, but not what a sort does to it, so it could only narrow the window that the
+ * check after the write closes anyway, at the price of tagging every row.
  *
  * Failures that pass (429, 5xx, timeouts, dropped connections) are retried with backoff (retry.ts);
  * the rest become `WorkbookError`s with a message a person can act on (workbook-errors.ts).
@@ -32,15 +44,10 @@ import {
   type WriteResult,
   writableChanges,
 } from '../sheet-store.js';
-import { normalizeHeader } from '../tabs.js';
+import { allTabs, normalizeHeader } from '../tabs.js';
 import { blockRange, headerRowRange, quoteTabName } from './a1-notation.js';
 import { apiValue, prepareCellValue, readCellValue, sameCellValue } from './cell-values.js';
-import {
-  type AccessTokenSource,
-  createDefaultTokenSource,
-  createFixedTokenSource,
-  createKeyFileTokenSource,
-} from './credentials.js';
+import { type AccessTokenSource, createTokenSource } from './credentials.js';
 import { addTabRequests, columnRequests, headerCellRequests, uniqueHeaders } from './data-validations.js';
 import {
   DEFAULT_RETRY_POLICY,
@@ -55,13 +62,27 @@ import {
   type SheetsApi,
   type SheetsRequest,
   type ValueBlock,
+  type ValueRange,
   type WriteValue,
 } from './sheets-api.js';
 import { type ApiAction, classifyFailure, statusOf, toWorkbookError } from './workbook-errors.js';
-import { type Grid, lastUsedRow, planTabWrite, type TabPlan, trimmed } from './write-plan.js';
+import {
+  type AppendState,
+  type EarlierSend,
+  type Grid,
+  lastUsedRow,
+  type PlannedCell,
+  planTabWrite,
+  type TabPlan,
+  trimmed,
+} from './write-plan.js';
 
 export interface GoogleSheetStoreOptions {
-  /** Send every request to this base URL instead of Google (a proxy or a test server). */
+  /**
+   * Send every request to this base URL instead of Google (a proxy or a test server). It then
+   * needs `accessToken` (or `credentials`): Google's own credentials are never sent elsewhere; and
+   * plain `http:` only to this computer (loopback).
+   */
   rootUrl?: string | undefined;
   /** A fixed bearer token (`GOOGLE_SHEETS_ACCESS_TOKEN`); no key file is read then. */
   accessToken?: string | undefined;
@@ -94,6 +115,21 @@ const MAX_COLUMNS = 18_278;
 const MAX_ROWS = 10_000_000;
 /** Google's limit on tab names. */
 const MAX_TAB_NAME_LENGTH = 100;
+/**
+ * Sends of one write: the write itself and up to two repairs of cells that landed on rows that
+ * moved meanwhile. Past it the write stops and says so; the next run starts from what is there.
+ */
+const MAX_SENDS = 3;
+
+/** Every header productops reads or writes (tabs.ts, aliases included), normalised. */
+const PRODUCTOPS_HEADERS = new Set(
+  allTabs.flatMap((tab) => tab.columns.flatMap((column) => [column.name, ...(column.aliases ?? [])])),
+);
+
+/** Whether a header names a column productops knows; other columns are people's helper columns. */
+function isProductOpsHeader(header: CellValue): boolean {
+  return PRODUCTOPS_HEADERS.has(normalizeHeader(header));
+}
 
 export class GoogleSheetStore implements SheetStore {
   readonly label: string;
@@ -104,6 +140,10 @@ export class GoogleSheetStore implements SheetStore {
   private readonly maxRequestBytes: number;
   /** Each tab (by title) as the last read or write of this store left it: what a write checks against. */
   private readonly seen = new Map<string, Grid>();
+  /** The tab list as last fetched: a tab keeps its id, so a write finds its tabs without asking again. */
+  private sheets: SheetInfo[] | null = null;
+  /** The tab list `exists` just fetched, for the `read` that follows it. */
+  private sheetsForRead: SheetInfo[] | null = null;
 
   constructor(
     readonly spreadsheetId: string,
@@ -111,13 +151,8 @@ export class GoogleSheetStore implements SheetStore {
   ) {
     this.label = `Google spreadsheet ${spreadsheetId}`;
     this.rootUrl = options.rootUrl ?? DEFAULT_ROOT_URL;
-    this.tokens = options.credentials
-      ? options.credentials
-      : options.accessToken
-        ? createFixedTokenSource(options.accessToken)
-        : options.keyFile
-          ? createKeyFileTokenSource(options.keyFile)
-          : createDefaultTokenSource();
+    // Refuses, before any request, a root URL that Google's own credentials must not be sent to.
+    this.tokens = createTokenSource(options);
     this.api = createSheetsApi({
       spreadsheetId,
       rootUrl: options.rootUrl,
@@ -135,7 +170,11 @@ export class GoogleSheetStore implements SheetStore {
 
   async exists(): Promise<boolean> {
     try {
-      await withRetries(() => this.api.getSheets(), this.retry);
+      const sheets = await withRetries(() => this.api.getSheets(), this.retry);
+      // A run, `status` and `init --dry-run` read right after asking: that read uses this list
+      // rather than asking again a moment later.
+      this.sheets = sheets;
+      this.sheetsForRead = sheets;
       return true;
     } catch (error) {
       if (statusOf(error) === 404) return false;
@@ -144,13 +183,15 @@ export class GoogleSheetStore implements SheetStore {
   }
 
   async read(tabs: string[]): Promise<Map<string, TabData | null>> {
-    const sheets = await this.call('read', () => this.api.getSheets());
+    const sheets = this.sheetsForRead ?? (await this.call('read', () => this.api.getSheets()));
+    this.sheetsForRead = null;
+    this.sheets = sheets;
     const titles = [
       ...new Set(tabs.map((tab) => findSheet(sheets, tab)?.title).filter((t) => t !== undefined)),
     ];
     const values =
       titles.length > 0 ? await this.call('read', () => this.api.batchGet(titles.map(quoteTabName))) : [];
-    const grids = new Map(titles.map((title, index) => [title, toGrid(values[index] ?? [])]));
+    const grids = new Map(titles.map((title, index) => [title, toGrid(values[index]?.rows ?? [])]));
     for (const [title, grid] of grids) this.seen.set(title, grid);
 
     const result = new Map<string, TabData | null>();
@@ -163,14 +204,96 @@ export class GoogleSheetStore implements SheetStore {
   }
 
   async write(changes: TabWrite[]): Promise<WriteResult> {
-    const result: WriteResult = { cellsWritten: 0, rowsAppended: 0, warnings: [] };
+    this.sheetsForRead = null;
     const pending = writableChanges(changes, MAX_ROWS, MAX_COLUMNS);
-    if (pending.length === 0) return result;
     // Cells that already hold their values need no request at all (a second run with no edits).
-    if (pending.every((change) => this.changesNothing(change))) return result;
+    if (pending.length === 0 || pending.every((change) => this.changesNothing(change))) {
+      return { cellsWritten: 0, rowsAppended: 0, warnings: [] };
+    }
 
-    const sheets = await this.call('write', () => this.api.getSheets());
-    const byTitle = new Map<string, { sheet: SheetInfo; change: TabWrite }>();
+    // The read's tab list serves: a tab keeps its id, and each re-read tells its grid's size.
+    let listChecked = false;
+    let sheets = this.sheets;
+    if (!sheets || pending.some((change) => !findSheet(sheets!, change.tab))) {
+      sheets = await this.call('write', () => this.api.getSheets());
+      listChecked = true;
+    }
+    let tabs = this.tabsToWrite(pending, sheets);
+    const reRead = async (): Promise<ValueRange[]> => {
+      try {
+        const values = await this.api.batchGet([...tabs.keys()].map(quoteTabName));
+        listChecked = true;
+        return values;
+      } catch (error) {
+        if (listChecked || statusOf(error) !== 400) throw error;
+        // A tab renamed or deleted since the read (nothing is sent yet): the full list names it.
+        tabs = this.tabsToWrite(pending, await this.api.getSheets());
+        listChecked = true;
+        return this.api.batchGet([...tabs.keys()].map(quoteTabName));
+      }
+    };
+
+    const warnings = new Set<string>();
+    let sends = 0;
+    for (;;) {
+      // One round: re-read, plan, send. A retry starts the round over, so it never resends row
+      // numbers that a sort or an insert made stale; a round after a send checks that send.
+      const round = await this.call('write', async () => {
+        const values = await reRead();
+        const grids = values.map((value) => toGrid(value.rows));
+        const plans = [...tabs.values()].map((tab, index) => {
+          const current = grids[index] ?? [];
+          tab.before ??= current;
+          return planTabWrite({
+            tab: tab.title,
+            workbook: this.label,
+            // A tab never read is written from the first re-read: later rounds check against it.
+            read: this.seen.get(tab.title) ?? (tab.earlier ? tab.before : null),
+            current,
+            change: tab.change,
+            isKnownHeader: isProductOpsHeader,
+            earlier: tab.earlier,
+            appends: tab.appends,
+            before: tab.before,
+            delivered: tab.delivered,
+          });
+        });
+        if (sends >= MAX_SENDS) return { grids, sent: false, leftOver: plans.some(isPending) };
+        for (const plan of plans) for (const warning of plan.warnings) warnings.add(warning);
+        const sent = await this.send([...tabs.values()], plans, values);
+        return { grids, sent, leftOver: false };
+      });
+      if (round.sent) {
+        sends++;
+        continue;
+      }
+      if (round.leftOver) {
+        warnings.add(
+          `Rows kept moving while productops wrote ${[...tabs.keys()].join(', ')} in ${this.label}, so some cells may not be on their rows: run again`,
+        );
+      }
+      [...tabs.keys()].forEach((title, index) => {
+        this.seen.set(title, round.grids[index] ?? []);
+      });
+      break;
+    }
+
+    const result: WriteResult = { cellsWritten: 0, rowsAppended: 0, warnings: [...warnings] };
+    for (const tab of tabs.values()) {
+      result.cellsWritten += tab.updatesSent.size + tab.headerCellsSent.size;
+      for (const index of tab.rowsAppended) {
+        result.cellsWritten += (tab.change.appends?.[index] ?? []).filter(
+          (value) => prepareCellValue(value).value !== null,
+        ).length;
+      }
+      result.rowsAppended += tab.rowsAppended.size;
+    }
+    return result;
+  }
+
+  /** The tabs a write names, by title, each with its changes merged; a missing tab stops the write. */
+  private tabsToWrite(pending: TabWrite[], sheets: SheetInfo[]): Map<string, TabWriting> {
+    const tabs = new Map<string, TabWriting>();
     for (const change of pending) {
       const sheet = findSheet(sheets, change.tab);
       if (!sheet) {
@@ -178,42 +301,87 @@ export class GoogleSheetStore implements SheetStore {
           `The tab "${change.tab}" is not in ${this.label}, so nothing was written. Run \`productops init\` to add it.`,
         );
       }
-      const earlier = byTitle.get(sheet.title);
-      byTitle.set(sheet.title, { sheet, change: earlier ? mergeWrites(earlier.change, change) : change });
+      const earlier = tabs.get(sheet.title);
+      if (earlier) {
+        earlier.change = mergeWrites(earlier.change, change);
+        continue;
+      }
+      tabs.set(sheet.title, {
+        title: sheet.title,
+        sheet,
+        change,
+        before: null,
+        earlier: null,
+        appends: 'pending',
+        delivered: new Set(),
+        updatesSent: new Set(),
+        headerCellsSent: new Set(),
+        rowsAppended: new Set(),
+      });
     }
-    const titles = [...byTitle.keys()];
-    const current = await this.call('write', () => this.api.batchGet(titles.map(quoteTabName)));
+    return tabs;
+  }
 
-    // Every tab is planned before anything is sent, so a refusal writes nothing anywhere.
-    const plans = titles.map((title, index) =>
-      planTabWrite(
-        title,
-        this.seen.get(title) ?? null,
-        toGrid(current[index] ?? []),
-        byTitle.get(title)!.change,
-        this.label,
-      ),
-    );
-    for (const plan of plans) {
-      result.cellsWritten += plan.cellsWritten;
-      result.rowsAppended += plan.rowsAppended;
-      result.warnings.push(...plan.warnings);
-    }
-
-    const growth = plans.flatMap((plan) => growRequests(byTitle.get(plan.tab)!.sheet, plan));
+  /**
+   * Sends one round's plans: the grid growth and appended rows in one `spreadsheets.batchUpdate`,
+   * then the cells in `values.batchUpdate`s. Returns false when there was nothing to send.
+   */
+  private async send(tabs: TabWriting[], plans: TabPlan[], values: ValueRange[]): Promise<boolean> {
+    const structure: SheetsRequest[] = [];
+    const appending: SheetsRequest[] = [];
+    plans.forEach((plan, index) => {
+      const { sheet } = tabs[index]!;
+      const columns = gridColumns(values[index]?.range) ?? sheet.columnCount;
+      if (plan.columnCount > columns) {
+        structure.push({
+          appendDimension: {
+            sheetId: sheet.sheetId,
+            dimension: 'COLUMNS',
+            length: plan.columnCount - columns,
+          },
+        });
+      }
+      if (plan.appendRows.length > 0) appending.push(appendCellsRequest(sheet.sheetId, plan.appendRows));
+    });
     const requests = packBlocks(plans.flatMap(valueBlocks), this.maxRequestBytes);
-    if (requests.length > 0) {
-      if (growth.length > 0) await this.call('write', () => this.api.batchUpdate(growth));
-      for (const blocks of requests) await this.call('write', () => this.api.updateValues(blocks));
+    if (structure.length === 0 && appending.length === 0 && requests.length === 0) return false;
+
+    // Recorded before anything goes out: if an answer is lost, the next round checks this send.
+    plans.forEach((plan, index) => {
+      const tab = tabs[index]!;
+      tab.earlier = {
+        grid: toGridOf(values[index]),
+        cells: plan.cells.filter((cell) => cell.row > 1),
+        confirmed: false,
+      } satisfies EarlierSend;
+      for (const update of plan.updates) tab.updatesSent.add(update);
+      for (const cell of plan.cells) if (cell.row === 1) tab.headerCellsSent.add(cell.column);
+      for (const found of plan.appendsFound) tab.rowsAppended.add(found);
+      for (const row of plan.appendRows) tab.rowsAppended.add(row.index);
+      if (plan.appendRows.length > 0) tab.appends = 'unsure';
+    });
+    if (structure.length > 0 || appending.length > 0) {
+      await this.api.batchUpdate([...structure, ...appending]);
+      plans.forEach((plan, index) => {
+        if (plan.appendRows.length > 0) tabs[index]!.appends = 'done';
+      });
     }
-    for (const plan of plans) this.seen.set(plan.tab, plan.after);
-    return result;
+    for (const blocks of requests) await this.api.updateValues(blocks);
+    plans.forEach((plan, index) => {
+      const tab = tabs[index]!;
+      tab.earlier!.confirmed = true;
+      for (const update of plan.updates) tab.delivered.add(update);
+    });
+    return true;
   }
 
   async ensureTabs(
     tabs: NewTab[],
   ): Promise<{ tabsAdded: string[]; headersAdded: { tab: string; header: string }[] }> {
     if (tabs.length === 0) return { tabsAdded: [], headersAdded: [] };
+    // Tabs and columns added here are not in the tab list a read fetched.
+    this.sheets = null;
+    this.sheetsForRead = null;
     const first = await this.planTabSetup(tabs, (run) => this.call('init', run));
     if (first.requests.length > 0) {
       // addSheet is not idempotent: after a failure whose outcome is unknown (a timeout), look
@@ -247,7 +415,7 @@ export class GoogleSheetStore implements SheetStore {
     const headers = new Map(
       existing.map((sheet, index) => [
         sheet.title,
-        trimmed((headerRows[index]?.[0] ?? []).map(readCellValue)),
+        trimmed((headerRows[index]?.rows[0] ?? []).map(readCellValue)),
       ]),
     );
 
@@ -323,6 +491,63 @@ export class GoogleSheetStore implements SheetStore {
   }
 }
 
+/** One tab of a write in progress: what it asks for, and what has been sent so far. */
+interface TabWriting {
+  title: string;
+  sheet: SheetInfo;
+  change: TabWrite;
+  /** The tab as re-read before the first send. */
+  before: Grid | null;
+  earlier: EarlierSend | null;
+  appends: AppendState;
+  /** Updates (indexes into `change.updates`) that a confirmed send delivered. */
+  delivered: Set<number>;
+  /** For the result: updates, header cells (by column) and appended rows sent or found in place. */
+  updatesSent: Set<number>;
+  headerCellsSent: Set<number>;
+  rowsAppended: Set<number>;
+}
+
+function isPending(plan: TabPlan): boolean {
+  return plan.cells.length > 0 || plan.appendRows.length > 0;
+}
+
+function toGridOf(value: ValueRange | undefined): Grid {
+  return toGrid(value?.rows ?? []);
+}
+
+/** The number of columns of a whole tab's range as Google answers it (`'Tab'!A1:Z1000` → 26). */
+function gridColumns(range: string | undefined): number | undefined {
+  const match = /!(?:[A-Z]+\d+:)?([A-Z]+)\d+$/.exec(range ?? '');
+  if (!match) return undefined;
+  let columns = 0;
+  for (const letter of match[1]!) columns = columns * 26 + (letter.charCodeAt(0) - 64);
+  return columns;
+}
+
+/**
+ * Rows to add as `appendCells`: Google puts them "after the last row with data in a sheet,
+ * inserting new rows into the sheet if necessary" when it applies the request, so a row typed
+ * meanwhile is never overwritten and the grid needs no growing. A string is a `stringValue`, stored
+ * as text like a RAW write; an empty cell is left empty.
+ */
+function appendCellsRequest(sheetId: number, rows: { cells: PlannedCell['value'][] }[]): SheetsRequest {
+  return {
+    appendCells: {
+      sheetId,
+      fields: 'userEnteredValue',
+      rows: rows.map(({ cells }) => ({
+        values: trimmed(cells).map((value) => {
+          if (value === null) return {};
+          if (typeof value === 'number') return { userEnteredValue: { numberValue: value } };
+          if (typeof value === 'boolean') return { userEnteredValue: { boolValue: value } };
+          return { userEnteredValue: { stringValue: value } };
+        }),
+      })),
+    },
+  };
+}
+
 interface TabSetupPlan {
   requests: SheetsRequest[];
   tabsAdded: string[];
@@ -383,29 +608,6 @@ function assertTabName(name: string, label: string): void {
       `Cannot add the tab "${name}" to ${label}: Google tab names have 1 to ${MAX_TAB_NAME_LENGTH} characters.`,
     );
   }
-}
-
-/**
- * A write into cells past the tab's grid is refused by Google ("exceeds grid limits"); only
- * appendDimension grows it. Never shrinks, so a person's rows added meanwhile are safe.
- */
-function growRequests(sheet: SheetInfo, plan: TabPlan): SheetsRequest[] {
-  const requests: SheetsRequest[] = [];
-  if (plan.lastRow > sheet.rowCount) {
-    requests.push({
-      appendDimension: { sheetId: sheet.sheetId, dimension: 'ROWS', length: plan.lastRow - sheet.rowCount },
-    });
-  }
-  if (plan.columnCount > sheet.columnCount) {
-    requests.push({
-      appendDimension: {
-        sheetId: sheet.sheetId,
-        dimension: 'COLUMNS',
-        length: plan.columnCount - sheet.columnCount,
-      },
-    });
-  }
-  return requests;
 }
 
 /**

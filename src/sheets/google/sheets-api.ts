@@ -25,6 +25,18 @@ export interface ValueBlock {
   values: WriteValue[][];
 }
 
+/** One range of a `values.batchGet` answer. */
+export interface ValueRange {
+  /**
+   * The range in A1 notation as Google answers it: "the entire requested range, even though the
+   * values will exclude trailing rows and columns" (ValueRange.range), so a whole tab's range
+   * spans its grid.
+   */
+  range: string;
+  /** Ragged rows, trailing empty cells and rows left out. */
+  rows: unknown[][];
+}
+
 /** A `spreadsheets.batchUpdate` request (addSheet, setDataValidation, …). */
 export type SheetsRequest = sheets_v4.Schema$Request;
 
@@ -33,9 +45,9 @@ export interface SheetsApi {
   getSheets(): Promise<SheetInfo[]>;
   /**
    * `values.batchGet` of several ranges in one request, as `UNFORMATTED_VALUE` with date-times as
-   * `FORMATTED_STRING`; returns each range's ragged rows.
+   * `FORMATTED_STRING`; returns each range, in the order asked.
    */
-  batchGet(ranges: string[]): Promise<unknown[][][]>;
+  batchGet(ranges: string[]): Promise<ValueRange[]>;
   /** `values.batchUpdate` with `RAW` input: all blocks in one request, applied all or none. */
   updateValues(blocks: ValueBlock[]): Promise<void>;
   /** `spreadsheets.batchUpdate`: the requests in order, applied all or none. */
@@ -100,7 +112,10 @@ export function createSheetsApi(options: SheetsApiOptions): SheetsApi {
         await requestOptions(),
       );
       const valueRanges = response.data.valueRanges ?? [];
-      return ranges.map((_, index) => (valueRanges[index]?.values ?? []) as unknown[][]);
+      return ranges.map((range, index) => ({
+        range: valueRanges[index]?.range ?? range,
+        rows: (valueRanges[index]?.values ?? []) as unknown[][],
+      }));
     },
 
     async updateValues(blocks) {

@@ -103,7 +103,10 @@ const VERBS: Record<ApiAction, string> = {
 
 /** What became of the spreadsheet, said at the end of every failure message. */
 function outcome(action: ApiAction): string {
-  if (action === 'write' || action === 'init') {
+  if (action === 'write') {
+    return 'Google applies each request completely or not at all, and a rerun writes only what is still missing: run again to finish.';
+  }
+  if (action === 'init') {
     return 'Google applies each change request completely or not at all, so the spreadsheet holds either all of this change or none of it; run again to finish (a rerun writes only what is still missing).';
   }
   return 'Nothing was changed.';
