@@ -11,6 +11,7 @@ import { reserveSequence } from '../db/repositories/sequences.js';
 import { FormulaCache } from '../scoring/math-model.js';
 import { DatabaseError, ProductOpsError, WorkbookError } from '../shared/errors.js';
 import { type Logger, silentLogger } from '../shared/logging.js';
+import { collectGarbage } from '../shared/memory.js';
 import { readTable, type Table } from '../sheets/read-tab.js';
 import { type SheetStore, type TabWrite, WorkbookChangedError } from '../sheets/sheet-store.js';
 import {
@@ -269,6 +270,8 @@ async function runOnce(deps: RunDeps, options: RunOptions, llmSession: LlmSessio
         ctx.warnings.push({ tab: changes.map((c) => c.tab).join(', '), row: null, key: null, message: w });
       }
     }
+    // The writes' buffers are garbage now; let them go before the save builds its rows.
+    if (writes.size > 0) collectGarbage();
     if (deps.database) {
       const runId = await recordRun(deps.database, options, ctx);
       try {

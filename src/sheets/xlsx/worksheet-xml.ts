@@ -271,30 +271,33 @@ export interface WorksheetPatch {
 }
 
 /**
- * Collects the patched part as UTF-8 bytes in 64 KiB steps: a 40,000-row worksheet is never held
- * as one string plus a rope of row strings, only as the bytes it becomes.
+ * Collects the patched part as UTF-8 bytes in one buffer, sized from the original and grown when
+ * needed: a 40,000-row worksheet is never held as one string plus a rope of row strings, nor as
+ * chunks plus their concatenation.
  */
 class Utf8Sink {
-  private readonly buffers: Buffer[] = [];
-  private pending: string[] = [];
-  private pendingLength = 0;
+  private buffer: Buffer;
+  private length = 0;
 
-  write(text: string): void {
-    this.pending.push(text);
-    this.pendingLength += text.length;
-    if (this.pendingLength >= 65_536) this.flush();
+  constructor(expectedBytes: number) {
+    this.buffer = Buffer.allocUnsafe(Math.max(65_536, expectedBytes));
   }
 
-  private flush(): void {
-    if (this.pending.length === 0) return;
-    this.buffers.push(Buffer.from(this.pending.join(''), 'utf8'));
-    this.pending = [];
-    this.pendingLength = 0;
+  write(text: string): void {
+    // UTF-8 takes at most 3 bytes per UTF-16 unit.
+    if (this.length + text.length * 3 > this.buffer.length) {
+      const needed = this.length + Buffer.byteLength(text, 'utf8');
+      if (needed > this.buffer.length) {
+        const grown = Buffer.allocUnsafe(Math.max(needed, Math.ceil(this.buffer.length * 1.5)));
+        this.buffer.copy(grown, 0, 0, this.length);
+        this.buffer = grown;
+      }
+    }
+    this.length += this.buffer.write(text, this.length, 'utf8');
   }
 
   bytes(): Buffer {
-    this.flush();
-    return Buffer.concat(this.buffers);
+    return this.buffer.subarray(0, this.length);
   }
 }
 
@@ -478,7 +481,9 @@ export function patchWorksheet(
   };
 
   // Rows keep their order: rewritten rows replace theirs, new ones go where their number belongs.
-  const sink = new Utf8Sink();
+  let targetCells = 0;
+  for (const columns of targets.values()) targetCells += columns.length;
+  const sink = new Utf8Sink(Math.ceil(xml.length * 1.05) + targetCells * 64);
   const emptyElement = span.emptyElement;
   const head = emptyElement ? xml.slice(0, emptyElement.start) : xml.slice(0, span.contentStart);
   sink.write(growDimension(head, maxRow, maxColumn));
