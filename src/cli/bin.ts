@@ -8,6 +8,12 @@ import { main } from './main.js';
 // size for a few percent more GC time (measured with `npm run bench:pipeline`).
 setFlagsFromString('--heap-growing-percent=40');
 
+// `productops run | head` closes stdout early: the reader has what it wanted, it is no failure.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code !== 'EPIPE') throw e;
+  process.exit(process.exitCode ?? 0);
+});
+
 main(process.argv.slice(2)).then((code) => {
   process.exitCode = code;
 });

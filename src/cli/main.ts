@@ -9,7 +9,14 @@ import type { FlowName } from '../flows/context.js';
 import { ProductOpsError, UsageError } from '../shared/errors.js';
 import { redactUrls } from '../shared/redact.js';
 import { demoCommand } from './commands/demo.js';
-import { ALL_FLOWS, LLM_OFF_NOTE, type LlmCommandOptions, runCommand } from './commands/flows.js';
+import {
+  ALL_FLOWS,
+  LLM_OFF_NOTE,
+  type LlmCommandOptions,
+  type RankingOptions,
+  rankingLimit,
+  runCommand,
+} from './commands/flows.js';
 import { formulaCheck, formulaEval } from './commands/formula.js';
 import { initCommand } from './commands/init.js';
 import { statusCommand } from './commands/status.js';
@@ -18,6 +25,16 @@ import { type CliIo, EXIT, type GlobalOptions, processIo } from './io.js';
 
 const readStdin = () => readFileSync(0, 'utf8');
 
+/** The installed package's version: package.json sits two folders up from src/cli and dist/cli. */
+const version = (): string =>
+  (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string })
+    .version;
+
+const HELP_FOOTER = `
+Start with 'productops demo' to see it on sample workbooks, or 'productops init' then
+'productops run' on your own. Exit codes: 0 done (warnings allowed), 1 failed, 2 bad usage,
+3 done with warnings under --strict.`;
+
 export async function main(
   argv: string[],
   io: CliIo = processIo(),
@@ -25,10 +42,17 @@ export async function main(
 ): Promise<number> {
   let exitCode: number = EXIT.ok;
   const program = new Command('productops')
-    .description('Score initiatives with RICE, WSJF and math models, from the spreadsheets PMs already use.')
+    .description(
+      'Score product initiatives with RICE, WSJF and math models, straight from the spreadsheets your team already uses.',
+    )
+    .version(version(), '-V, --version', 'print the version of productops')
+    // Every subcommand's --help lists these too; commander copies this setting to each subcommand.
+    .configureHelp({ showGlobalOptions: true })
+    .addHelpText('after', HELP_FOOTER)
+    .addHelpText('after', '\nDocs: docs/workbooks.md (columns), docs/formulas.md, docs/cli.md (config).')
     .option('--config <path>', 'config file (default ./productops.config.json, or $PRODUCTOPS_CONFIG)')
-    .option('--dry-run', 'read, compute and print what would be written; write nothing', false)
-    .option('--json', 'one JSON document on stdout, logs on stderr', false)
+    .option('--dry-run', 'read and compute, then list the cells it would write; writes nothing', false)
+    .option('--json', 'print one JSON document on stdout (logs stay on stderr)', false)
     .addOption(
       new Option('--log-level <level>', 'how much to log')
         .choices(['error', 'warn', 'info', 'debug'])
@@ -47,31 +71,42 @@ export async function main(
       .option('--limit <n>', 'at most this many rows get an LLM suggestion')
       .option('--max-llm-calls <n>', 'at most this many LLM calls (corrections included)')
       .option('--force', 'suggest again for rows suggested within llm.debounceHours', false);
+  const rankingOptions = (c: Command, shown = 'default 20') =>
+    c
+      .option('--top <n>', `show the first N rows of the ranking (${shown})`)
+      .option('--all', 'show every ranked initiative', false);
   const flow = (c: Command, name: string, include: readonly FlowName[]) =>
-    c.action(async (opts: LlmCommandOptions) => {
+    rankingOptions(c).action(async (opts: LlmCommandOptions & RankingOptions) => {
+      const limit = rankingLimit(opts, 20);
       if (name === 'models suggest' && !workspaceConfig(globals(), io).llm.configured) {
         // Nothing else to do without an LLM: say how to enable it.
         io.stderr(`${LLM_OFF_NOTE}\n`);
         return;
       }
-      exitCode = (await runCommand(name, include, globals(), io, 20, opts)).code;
+      exitCode = (await runCommand(name, include, globals(), io, limit, opts)).code;
     });
 
   flow(
     llmOptions(
-      program.command('run').description('the main job: every flow in order, one read and one write per tab'),
+      program
+        .command('run')
+        .description(
+          'the main job: give new initiatives a key, compute every score, rank the backlog and write the results into the workbooks (each tab read once, written at most once)',
+        ),
     ),
     'run',
     ALL_FLOWS,
   );
-  program
-    .command('demo [dir]')
-    .description(
-      'write a config and two sample workbooks into DIR (default ./productops-demo), run, print the ranking',
-    )
-    .action(async (dir: string | undefined) => {
-      exitCode = await demoCommand(dir, globals(), io);
-    });
+  rankingOptions(
+    program
+      .command('demo [dir]')
+      .description(
+        'write a config and two sample workbooks into DIR (default ./productops-demo), run there, print the ranking',
+      ),
+    'default all',
+  ).action(async (dir: string | undefined, opts: RankingOptions) => {
+    exitCode = await demoCommand(dir, globals(), io, rankingLimit(opts, Number.POSITIVE_INFINITY));
+  });
   program
     .command('init')
     .description('create missing workbooks, tabs and header columns; never deletes or reorders')
@@ -80,28 +115,61 @@ export async function main(
     });
   program
     .command('status')
-    .description('what is configured (workbooks, database, LLM) and the rows per tab; writes nothing')
+    .description(
+      'what is configured (workbooks, database, LLM), the rows per tab, the last run and how many initiatives are ranked; writes nothing',
+    )
     .action(async () => {
       exitCode = await statusCommand(globals(), io);
     });
 
-  // Each flow on its own: `productops <group> <verb>` (CLI.md).
+  // One part of `run` on its own: `productops <group> <verb>` (CLI.md). What each group does is
+  // said in the PM's words: the tabs they see, not the flow numbers of the design.
   const groups = new Map<string, Command>([
-    ['backlog', program.command('backlog').description('Flow 1: the Central Backlog')],
-    ['scoring', program.command('scoring').description('Flows 2 and 3: the scoreboard')],
-    ['models', program.command('models').description('Flow 4: MathModels')],
-    ['params', program.command('params').description('Flow 4: Params')],
+    [
+      'backlog',
+      program
+        .command('backlog')
+        .description('one part of run on its own: the Central Backlog (keys, active scores, rank, warnings)'),
+    ],
+    [
+      'scoring',
+      program
+        .command('scoring')
+        .description(
+          "one part of run on its own: RICE and WSJF inputs, every framework's scores, the scores that count",
+        ),
+    ],
+    [
+      'models',
+      program
+        .command('models')
+        .description('one part of run on its own: MathModels, a value formula per initiative'),
+    ],
+    [
+      'params',
+      program
+        .command('params')
+        .description('one part of run on its own: Params, the numbers your formulas use'),
+    ],
   ]);
   const singleFlows: [FlowName, string, boolean][] = [
-    ['backlog sync', 'keys for new rows, active scores, rank and warnings → Backlog', false],
-    ['scoring sync', 'Scoring_Inputs ↔ database; a row per initiative', false],
-    ['scoring compute', 'RICE, WSJF and MATH_MODEL scores into the database', false],
-    ['scoring activate', "copy each initiative's chosen framework scores into its active fields", false],
-    ['scoring write', 'per-framework scores and warnings → Scoring_Inputs', false],
-    ['models sync', 'MathModels ↔ database; a row per use_math_model initiative', false],
-    ['models suggest', 'suggest formulas with the LLM for eligible rows', true],
-    ['params seed', 'a Params row for each new input of an approved formula', true],
-    ['params sync', 'Params ↔ database: statuses, used_in_formula, last_updated_at', false],
+    [
+      'backlog sync',
+      'write keys for new initiatives, the active scores, rank and warnings to the Backlog',
+      false,
+    ],
+    [
+      'scoring sync',
+      'add a Scoring_Inputs row per initiative and keep the fields it shares with the Backlog in step',
+      false,
+    ],
+    ['scoring compute', 'compute the RICE, WSJF and math-model scores (kept in the database)', false],
+    ['scoring activate', "pick each initiative's scores from its active_scoring_framework, then rank", false],
+    ['scoring write', "write every framework's scores and input warnings to Scoring_Inputs", false],
+    ['models sync', 'add a MathModels row for each initiative with use_math_model ticked', false],
+    ['models suggest', 'ask the LLM to suggest a formula for MathModels rows that describe a model', true],
+    ['params seed', 'add a Params row for each input of an approved formula', true],
+    ['params sync', 'mark each Params row as used or unused, its status and when it last changed', false],
   ];
   for (const [name, description, usesLlm] of singleFlows) {
     const [group, verb] = name.split(' ') as [string, string];

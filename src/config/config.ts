@@ -9,6 +9,9 @@ import { ConfigError } from '../shared/errors.js';
 
 export const DEFAULT_CONFIG_FILE = 'productops.config.json';
 
+/** `lifecycle_status` values that mean finished or dropped: such initiatives are not ranked. */
+export const DEFAULT_EXCLUDED_LIFECYCLE = ['done', 'shipped', 'cancelled', 'archived'] as const;
+
 const tabName = z.string().trim().min(1, 'a tab name cannot be empty');
 
 const backlogSchema = z
@@ -57,6 +60,15 @@ const configSchema = z
       })
       .strict()
       .prefault({}),
+    ranking: z
+      .object({
+        normalize: z.enum(['percentile', 'none']).default('percentile'),
+        excludeLifecycle: z
+          .array(z.string().trim().min(1, 'a lifecycle_status value cannot be empty'))
+          .default([...DEFAULT_EXCLUDED_LIFECYCLE]),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict();
 
@@ -81,6 +93,16 @@ export interface Config {
     timeoutMs: number;
     /** An API key or a base URL is set. */
     configured: boolean;
+  };
+  ranking: {
+    /**
+     * `percentile` (default): when more than one framework is in the rank, priority is the
+     * coefficient × the overall's percentile within its framework, since a math model's money per
+     * day and WSJF's 3–6 are not one scale. `none`: the raw overall, for one framework or a shared currency.
+     */
+    normalize: 'percentile' | 'none';
+    /** `lifecycle_status` values (trimmed, lower-cased) whose initiatives get no priority and no rank. */
+    excludeLifecycle: string[];
   };
 }
 
@@ -174,6 +196,10 @@ export function loadConfig({ path, cwd, env }: LoadConfigOptions): Config {
       apiKey,
       configured: Boolean(apiKey || baseUrl),
     },
+    ranking: {
+      normalize: c.ranking.normalize,
+      excludeLifecycle: c.ranking.excludeLifecycle.map((s) => s.toLowerCase()),
+    },
   };
 }
 
@@ -202,5 +228,6 @@ export function defaultConfigFile(): Record<string, unknown> {
       copySuggestionToFinal: true,
       timeoutMs: 60000,
     },
+    ranking: { normalize: 'percentile', excludeLifecycle: [...DEFAULT_EXCLUDED_LIFECYCLE] },
   };
 }

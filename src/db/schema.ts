@@ -30,6 +30,8 @@ export interface InitiativesTable {
   score_warnings: string | null;
   first_seen_at: string;
   updated_at: string;
+  /** When its Backlog row was found deleted; null while it is on the Backlog (0004). */
+  archived_at: string | null;
 }
 
 /** The latest per-framework scores of each initiative (Flow 3 compute-all). */

@@ -9,7 +9,7 @@ import { parseFramework } from '../scoring/registry.js';
 import { cellText, isBlank, parseBoolean, parseNumber } from '../shared/values.js';
 import { cell, type Table } from '../sheets/read-tab.js';
 import { backlogTab } from '../sheets/tabs.js';
-import { changesFor, type Initiative, type RunContext, setBackendCell, step, warn } from './context.js';
+import { at, changesFor, type Initiative, type RunContext, setBackendCell, step, warn } from './context.js';
 
 const FLOW = 'backlog sync' as const;
 const KEY_PATTERN = /^INIT-(\d{6,})$/;
@@ -69,8 +69,7 @@ export function readBacklog(ctx: RunContext): void {
     if (n !== null) highest = Math.max(highest, n);
     else if (KEY_PATTERN.test(key)) {
       warn(ctx, FLOW, {
-        tab: table.name,
-        row: row.rowNumber,
+        ...at(table, row, 'initiative_key'),
         key,
         message: `initiative_key '${key}' has more than nine digits: it still names this initiative, but new keys do not continue from it`,
       });
@@ -89,8 +88,7 @@ export function readBacklog(ctx: RunContext): void {
       );
       if (hasContent) {
         warn(ctx, FLOW, {
-          tab: table.name,
-          row: row.rowNumber,
+          ...at(table, row, 'title'),
           key: key || null,
           message: 'This row has no title, so it is ignored: give it a title to score it',
         });
@@ -111,7 +109,7 @@ export function readBacklog(ctx: RunContext): void {
     if (rows.length > 1) {
       const message = `initiative_key '${key}' is on rows ${rows.join(', ')}: keep it on one row and clear it on the others (a blank key gets a new one)`;
       ctx.duplicateBacklogRows.set(row, message);
-      warn(ctx, FLOW, { tab: table.name, row: row.rowNumber, key, message });
+      warn(ctx, FLOW, { ...at(table, row, 'initiative_key'), key, message });
       continue;
     }
     const initiative: Initiative = {
@@ -123,6 +121,9 @@ export function readBacklog(ctx: RunContext): void {
       useMathModel: false,
       coefficient: parseNumber(cell(table, row, 'strategic_priority_coefficient')),
       effortDays: parseNumber(cell(table, row, 'effort_engineering_days')),
+      lifecycle: cellText(cell(table, row, 'lifecycle_status'))
+        .trim()
+        .toLowerCase(),
       models: [],
       scores: {},
       inputWarnings: [],
@@ -132,20 +133,55 @@ export function readBacklog(ctx: RunContext): void {
     initiative.useMathModel = useMath.kind === 'ok' && useMath.value;
     ctx.initiatives.set(key, initiative);
   }
+  archiveDeleted(ctx, table);
+}
+
+/**
+ * A key the database knows that no Backlog row carries any more was deleted by a person: its
+ * initiative is archived (saved with the memory), so its rows on the other tabs are kept but
+ * ignored, said once here rather than as warnings on every run. A row pasted back with the key
+ * brings it back.
+ */
+function archiveDeleted(ctx: RunContext, table: Table): void {
+  const onBacklog = new Set(table.rows.map((row) => cellText(cell(table, row, 'initiative_key'))));
+  for (const [key, remembered] of ctx.memory.initiatives) {
+    if (onBacklog.has(key)) continue;
+    ctx.archived.add(key);
+    if (remembered.archivedAt !== null) continue;
+    warn(ctx, FLOW, {
+      ...at(table, null, null),
+      key,
+      message: `'${remembered.title}' is no longer on the Central Backlog (its row was deleted), so it is archived: its rows on the other tabs are kept but no longer scored. Paste the row back with its key to restore it`,
+    });
+  }
 }
 
 /** Problems with the Backlog's own cells, found after the shared fields were merged. */
 export function backlogProblems(ctx: RunContext, i: Initiative): void {
   const table = ctx.tables.backlog!;
-  const report = (message: string) => {
+  const report = (column: string, message: string) => {
     i.problems.push(message);
-    warn(ctx, FLOW, { tab: table.name, row: i.row.rowNumber, key: i.key, message });
+    warn(ctx, FLOW, { ...at(table, i.row, column), key: i.key, message });
   };
-  if (i.framework.kind === 'bad') report(`active_scoring_framework: ${i.framework.message}`);
-  if (i.coefficient.kind === 'bad') report(`strategic_priority_coefficient: ${i.coefficient.message}`);
-  if (i.effortDays.kind === 'bad') report(`effort_engineering_days: ${i.effortDays.message}`);
+  if (i.framework.kind === 'bad')
+    report('active_scoring_framework', `active_scoring_framework: ${i.framework.message}`);
+  if (i.coefficient.kind === 'bad')
+    report('strategic_priority_coefficient', `strategic_priority_coefficient: ${i.coefficient.message}`);
+  else if (i.coefficient.kind === 'ok' && i.coefficient.value < 0) {
+    // Still used as typed (no value is invented), but it ranks the initiative below every one
+    // with a positive weight, which is rarely what was meant.
+    report(
+      'strategic_priority_coefficient',
+      `strategic_priority_coefficient is negative (${i.coefficient.value}), which turns the priority upside down: use a positive weight (1 = normal, 2 = twice as important, 0.5 = half)`,
+    );
+  }
+  if (i.effortDays.kind === 'bad')
+    report('effort_engineering_days', `effort_engineering_days: ${i.effortDays.message}`);
   else if (i.effortDays.kind === 'ok' && i.effortDays.value < 0) {
-    report(`effort_engineering_days cannot be negative (got ${i.effortDays.value})`);
+    report(
+      'effort_engineering_days',
+      `effort_engineering_days cannot be negative (got ${i.effortDays.value})`,
+    );
     i.effortDays = { kind: 'bad', message: 'negative' };
   }
 }

@@ -9,12 +9,13 @@
  * cells → params sync.
  */
 
+import type { Config } from '../config/config.js';
 import type { MetadataOrigin } from '../llm/param-metadata.js';
 import type { ActiveScore } from '../scoring/activation.js';
 import type { FrameworkScore } from '../scoring/framework.js';
 import type { FormulaCache, ModelOutcome } from '../scoring/math-model.js';
 import { cellText, type Parsed } from '../shared/values.js';
-import { cell, type Table } from '../sheets/read-tab.js';
+import { cell, cellLink, type Table } from '../sheets/read-tab.js';
 import type { CellValue, TabRow } from '../sheets/sheet-store.js';
 import { sameCell, TabChanges } from '../sheets/tab-changes.js';
 import type { Framework, TabId } from '../sheets/tabs.js';
@@ -32,11 +33,23 @@ export const FLOWS = [
 ] as const;
 export type FlowName = (typeof FLOWS)[number];
 
+/** One problem for the run summary, located where a person fixes it. */
 export interface RunWarning {
+  /** The tab where the problem is (not the Backlog when the value lives in another tab). */
   tab: string;
+  /** The row as a person sees it in the sheet; null when the whole tab is meant. */
   row: number | null;
+  /**
+   * The header of the column to fix (a formula's own line and column are in the message); null
+   * when the whole row is meant.
+   */
+  column: string | null;
+  /** The row's key: initiative_key, `key/model`, or `key/framework/param`. */
   key: string | null;
+  /** What is wrong and, where it can, how to fix it. */
   message: string;
+  /** Google workbooks only: opens the sheet at that cell (or row, or tab). */
+  link?: string;
 }
 
 export interface StepReport {
@@ -59,6 +72,11 @@ export interface Memory {
   >;
   /** `key|framework|name` → how the value and approval looked last time. */
   params: Map<string, { valueText: string; approved: boolean; lastUpdatedAt: string | null }>;
+  /**
+   * Every initiative key the database knows → when it was archived (its Backlog row was deleted),
+   * null while it is on the Backlog.
+   */
+  initiatives: Map<string, { title: string; archivedAt: string | null }>;
   /** `key|framework` → the last stored score, to record history only when a score changes. */
   scores: Map<
     string,
@@ -67,7 +85,14 @@ export interface Memory {
 }
 
 export function emptyMemory(): Memory {
-  return { sequence: 0, rows: new Map(), models: new Map(), params: new Map(), scores: new Map() };
+  return {
+    sequence: 0,
+    rows: new Map(),
+    initiatives: new Map(),
+    models: new Map(),
+    params: new Map(),
+    scores: new Map(),
+  };
 }
 
 export interface ModelRef {
@@ -105,6 +130,8 @@ export interface Initiative {
   useMathModel: boolean;
   coefficient: Parsed<number>;
   effortDays: Parsed<number>;
+  /** lifecycle_status, trimmed and lower-cased ('' when blank): finished or dropped ones are not ranked. */
+  lifecycle: string;
   scoringRow?: TabRow;
   /** More than one Scoring_Inputs row has this key: none is used. */
   scoringDuplicate?: boolean;
@@ -129,6 +156,14 @@ export interface RunContext {
   initiatives: Map<string, Initiative>;
   /** Backlog rows with a duplicated key: reported and left unscored. */
   duplicateBacklogRows: Map<TabRow, string>;
+  /**
+   * Keys the database knows that are on no Backlog row (a person deleted the row): archived, so
+   * their rows on the other tabs are ignored without a warning. Each is warned about once, on the
+   * run that archives it.
+   */
+  archived: Set<string>;
+  /** `ranking` from the config: how priorities compare across frameworks, and who is not ranked. */
+  ranking: Config['ranking'];
   params: ParamRef[];
   /** The highest initiative key number issued or seen so far in this command. */
   sequence: number;
@@ -158,6 +193,20 @@ export function step(ctx: RunContext, name: FlowName): StepReport {
 export function warn(ctx: RunContext, flow: FlowName, w: RunWarning): void {
   ctx.warnings.push(w);
   step(ctx, flow).warnings += 1;
+}
+
+/**
+ * Where a warning points: `table`'s tab, the row and the column (a spec column name), with a link
+ * to the cell when the workbook is a Google spreadsheet.
+ */
+export function at(
+  table: Table,
+  row: TabRow | number | null,
+  column: string | null,
+): Pick<RunWarning, 'tab' | 'row' | 'column' | 'link'> {
+  const rowNumber = row === null ? null : typeof row === 'number' ? row : row.rowNumber;
+  const link = cellLink(table, rowNumber, column);
+  return { tab: table.name, row: rowNumber, column, ...(link ? { link } : {}) };
 }
 
 export function changesFor(ctx: RunContext, tab: TabId): TabChanges | undefined {
@@ -207,8 +256,7 @@ export function setBackendCell(
       const type = table.spec.columns.find((c) => c.name === column)!.type;
       if (!sameCell(type, before, last)) {
         warn(ctx, flow, {
-          tab: table.name,
-          row: row.rowNumber,
+          ...at(table, row, column),
           key: rowKey,
           message: `'${column}' is computed by productops; the value typed there (${JSON.stringify(before)}) was replaced`,
         });
@@ -223,10 +271,9 @@ export function keyOrWarn(ctx: RunContext, flow: FlowName, table: Table, row: Ta
   const key = cellText(cell(table, row, 'initiative_key'));
   if (key !== '') return key;
   warn(ctx, flow, {
-    tab: table.name,
-    row: row.rowNumber,
+    ...at(table, row, 'initiative_key'),
     key: null,
-    message: 'This row has no initiative_key, so it is ignored',
+    message: 'This row has no initiative_key, so it is ignored: fill it in (a key from the Central Backlog)',
   });
   return null;
 }

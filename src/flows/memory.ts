@@ -62,6 +62,8 @@ export async function loadMemory(database: Database): Promise<Memory> {
   const initiatives = await db.selectFrom('initiatives').selectAll().execute();
   remember('initiatives', initiatives, ['initiative_key']);
   firstSeen.set(memory, new Map(initiatives.map((i) => [i.initiative_key, i.first_seen_at])));
+  for (const i of initiatives)
+    memory.initiatives.set(i.initiative_key, { title: i.title, archivedAt: i.archived_at });
   const seq = await db
     .selectFrom('sequences')
     .select('last_value')
@@ -190,11 +192,24 @@ export async function saveMemory(database: Database, ctx: RunContext, runId: num
             rank: i.rank ?? null,
             score_warnings: [...i.problems, ...(i.active?.warnings ?? [])].join('; ') || null,
             updated_at: now,
+            // On the Backlog again (a deleted row pasted back): no longer archived.
+            archived_at: null,
           })),
           ['initiative_key'],
         ).map((r) => ({ ...r, first_seen_at: firstSeen.get(ctx.memory)?.get(r.initiative_key) ?? now })),
         ['initiative_key'],
       );
+    }
+    // Archived once: the run that found the Backlog row deleted warned; later runs stay quiet.
+    const archiving = [...ctx.archived].filter((key) => ctx.memory.initiatives.get(key)?.archivedAt === null);
+    if (ctx.include.has('backlog sync')) {
+      for (let start = 0; start < archiving.length; start += 500) {
+        await trx
+          .updateTable('initiatives')
+          .set({ archived_at: now, priority_score: null, rank: null, updated_at: now })
+          .where('initiative_key', 'in', archiving.slice(start, start + 500))
+          .execute();
+      }
     }
     if (ctx.include.has('scoring compute')) {
       await upsertRows(

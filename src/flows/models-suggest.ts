@@ -15,7 +15,7 @@ import type { ParamMetadata } from '../llm/param-metadata.js';
 import { DatabaseError } from '../shared/errors.js';
 import { cellText, isBlank } from '../shared/values.js';
 import { cell } from '../sheets/read-tab.js';
-import { changesFor, type Initiative, type ModelRef, type RunContext, step, warn } from './context.js';
+import { at, changesFor, type Initiative, type ModelRef, type RunContext, step, warn } from './context.js';
 import { modelRowKey } from './models-sync.js';
 import { namesToSeed } from './params.js';
 
@@ -177,8 +177,7 @@ export async function suggestModels(ctx: RunContext, llm: LlmDeps, session: LlmS
     if (!result.ok) {
       m.suggestFailure = `LLM suggestion failed: ${result.reason}`;
       warn(ctx, FLOW, {
-        tab: table.name,
-        row: m.row.rowNumber,
+        ...at(table, m.row, 'llm_suggested_formula_text'),
         key: `${i.key}/${m.name}`,
         message: m.suggestFailure,
       });
@@ -245,8 +244,7 @@ export async function suggestMetadata(
     out.set(i.key, byName);
     if (result.failure) {
       warn(ctx, 'params seed', {
-        tab: ctx.tables.params!.name,
-        row: null,
+        ...at(ctx.tables.params!, null, null),
         key: `${i.key}/${m.name}`,
         message: `LLM param metadata failed (${result.failure}); names were used to guess it`,
       });

@@ -9,6 +9,7 @@ import { cellText, isBlank, parseBoolean, parseNumber } from '../shared/values.j
 import { cell } from '../sheets/read-tab.js';
 import type { TabRow } from '../sheets/sheet-store.js';
 import {
+  at,
   changesFor,
   keyOrWarn,
   type ModelRef,
@@ -42,7 +43,8 @@ export function syncModels(ctx: RunContext): void {
     const initiative = ctx.initiatives.get(key);
     if (!initiative) {
       const message = `initiative_key '${key}' is not on the Central Backlog; this model is not used`;
-      warn(ctx, FLOW, { tab: table.name, row: row.rowNumber, key, message });
+      // Archived (its Backlog row deleted): said once by backlog sync.
+      if (!ctx.archived.has(key)) warn(ctx, FLOW, { ...at(table, row, 'initiative_key'), key, message });
       setBackendCell(ctx, FLOW, 'mathModels', row, `${key}@${row.rowNumber}`, 'formula_status', message);
       continue;
     }
@@ -68,7 +70,7 @@ export function syncModels(ctx: RunContext): void {
     const duplicates = seen.get(id)!;
     if (duplicates.length > 1) {
       const message = `model '${name}' of ${key} is on rows ${duplicates.map((r) => r.rowNumber).join(', ')}: give each model its own model_name`;
-      warn(ctx, FLOW, { tab: table.name, row: row.rowNumber, key: rowKey, message });
+      warn(ctx, FLOW, { ...at(table, row, 'model_name'), key: rowKey, message });
       setBackendCell(ctx, FLOW, 'mathModels', row, rowKey, 'formula_status', message);
       continue;
     }
@@ -80,10 +82,9 @@ export function syncModels(ctx: RunContext): void {
     ] as const) {
       if (parsed.kind === 'bad') {
         warn(ctx, FLOW, {
-          tab: table.name,
-          row: row.rowNumber,
+          ...at(table, row, column),
           key: rowKey,
-          message: `${column}: ${parsed.message}; read as FALSE`,
+          message: `${column}: ${parsed.message}; read as FALSE (tick the box, or write TRUE or FALSE)`,
         });
       }
     }

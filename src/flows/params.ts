@@ -8,9 +8,9 @@
 
 import { heuristicMetadata, type ParamMetadata } from '../llm/param-metadata.js';
 import { parseFramework } from '../scoring/registry.js';
-import { cellText, parseBoolean, parseNumber } from '../shared/values.js';
+import { cellText, FormulaWithoutResult, NUMBER_HINT, parseBoolean, parseNumber } from '../shared/values.js';
 import { cell } from '../sheets/read-tab.js';
-import { changesFor, type ParamRef, type RunContext, setBackendCell, step, warn } from './context.js';
+import { at, changesFor, type ParamRef, type RunContext, setBackendCell, step, warn } from './context.js';
 
 export const paramKey = (key: string, framework: string, name: string) => `${key}|${framework}|${name}`;
 const rowKeyOf = (p: { key: string; framework: string; name: string }) => `${p.key}/${p.framework}/${p.name}`;
@@ -25,11 +25,11 @@ export function readParams(ctx: RunContext): void {
     const name = cellText(cell(table, row, 'param_name'));
     const fw = parseFramework(cell(table, row, 'framework'));
     if (key === '' || name === '') {
+      const column = key === '' ? 'initiative_key' : 'param_name';
       warn(ctx, 'params sync', {
-        tab: table.name,
-        row: row.rowNumber,
+        ...at(table, row, column),
         key: key || null,
-        message: `This row has no ${key === '' ? 'initiative_key' : 'param_name'}, so it is ignored`,
+        message: `This row has no ${column}, so it is ignored: fill it in to use the row`,
       });
       continue;
     }
@@ -52,23 +52,21 @@ export function readParams(ctx: RunContext): void {
     };
     if (fw.kind === 'bad')
       warn(ctx, 'params sync', {
-        tab: table.name,
-        row: row.rowNumber,
+        ...at(table, row, 'framework'),
         key: rowKeyOf(ref),
         message: `framework: ${fw.message}`,
       });
     if (approved.kind === 'bad') {
       warn(ctx, 'params sync', {
-        tab: table.name,
-        row: row.rowNumber,
+        ...at(table, row, 'approved'),
         key: rowKeyOf(ref),
-        message: `approved: ${approved.message}; read as FALSE`,
+        message: `approved: ${approved.message}; read as FALSE (tick the box, or write TRUE or FALSE)`,
       });
     }
-    if (!ctx.initiatives.has(key)) {
+    // An archived key (its Backlog row deleted) was said once by backlog sync.
+    if (!ctx.initiatives.has(key) && !ctx.archived.has(key)) {
       warn(ctx, 'params sync', {
-        tab: table.name,
-        row: row.rowNumber,
+        ...at(table, row, 'initiative_key'),
         key: rowKeyOf(ref),
         message: `initiative_key '${key}' is not on the Central Backlog; this param is not used`,
       });
@@ -185,18 +183,19 @@ export function writeParams(ctx: RunContext): void {
     else status = 'OK';
     if (p.value.kind === 'bad') {
       warn(ctx, 'params sync', {
-        tab: table.name,
-        row: p.row.rowNumber,
+        ...at(table, p.row, 'value'),
         key: rowKey,
-        message: `Bad value: ${p.value.message}`,
+        message: `Bad value: ${p.approved ? 'approved, but ' : ''}${p.value.message}${
+          // A formula without a saved result is a number once saved; its message says how.
+          cell(table, p.row, 'value') instanceof FormulaWithoutResult ? '' : `: ${NUMBER_HINT}`
+        }`,
       });
     }
     if (p.duplicateOf.length > 0) {
       warn(ctx, 'params sync', {
-        tab: table.name,
-        row: p.row.rowNumber,
+        ...at(table, p.row, 'param_name'),
         key: rowKey,
-        message: `${status}: none of them is used`,
+        message: `${status}: none of them is used; keep one row for '${p.name}' and delete the others`,
       });
     }
     setBackendCell(ctx, 'params sync', 'params', p.row, rowKey, 'param_status', status);

@@ -4,7 +4,7 @@
  * backend's memory. When someone saved a workbook in between, the whole command is redone on a
  * fresh read, so their edit is never overwritten.
  */
-import type { Config } from '../config/config.js';
+import { type Config, DEFAULT_EXCLUDED_LIFECYCLE } from '../config/config.js';
 import type { Database } from '../db/database.js';
 import { acquireRunLock, type RunLock, RunLockTimeoutError } from '../db/repositories/run-lock.js';
 import { reserveSequence } from '../db/repositories/sequences.js';
@@ -12,8 +12,14 @@ import { FormulaCache } from '../scoring/math-model.js';
 import { DatabaseError, ProductOpsError, WorkbookError } from '../shared/errors.js';
 import { type Logger, silentLogger } from '../shared/logging.js';
 import { collectGarbage } from '../shared/memory.js';
-import { readTable, type Table } from '../sheets/read-tab.js';
-import { type SheetStore, type TabWrite, WorkbookChangedError } from '../sheets/sheet-store.js';
+import { columnLetter, readTable, type Table } from '../sheets/read-tab.js';
+import {
+  type CellValue,
+  type SheetStore,
+  type TabWrite,
+  WorkbookChangedError,
+} from '../sheets/sheet-store.js';
+import type { TabChanges } from '../sheets/tab-changes.js';
 import {
   backlogTab,
   mathModelsTab,
@@ -71,6 +77,17 @@ export interface RankedInitiative {
   priority_score: number | null;
 }
 
+/** One cell a dry run would write: where it is, what it holds now and what it would hold. */
+export interface PlannedCell {
+  /** The tab's name in the workbook. */
+  tab: string;
+  /** A1 reference (`F7`); row 1 is the header row. */
+  cell: string;
+  /** The cell as read; null when it is blank, or belongs to a new row or a new header cell. */
+  old: CellValue;
+  new: CellValue;
+}
+
 export interface RunReport {
   ok: boolean;
   dryRun: boolean;
@@ -79,6 +96,11 @@ export interface RunReport {
   ranking: RankedInitiative[];
   /** Informational lines for the summary (e.g. how to enable LLM suggestions). */
   notes: string[];
+  /**
+   * Dry runs only: every cell the run would write, per tab in write order, by row and column
+   * (new header cells and the non-blank cells of appended rows included).
+   */
+  plannedCells?: PlannedCell[];
 }
 
 export interface RunOptions {
@@ -89,6 +111,13 @@ export interface RunOptions {
 }
 
 const MAX_ATTEMPTS = 3;
+
+/**
+ * From this many rows (all tabs together) a run logs a line as each step starts: a
+ * 5,000-initiative run computes for tens of seconds, and a person watching should see it move.
+ * Smaller runs take a second or two, and log those lines at debug level only.
+ */
+export const LONG_RUN_ROWS = 1000;
 
 /** How long a run waits for another run on the same database to finish. */
 const RUN_LOCK_TIMEOUT_MS = 60_000;
@@ -203,17 +232,33 @@ export async function planAll(
   ctx: RunContext,
   llm?: LlmDeps,
   session: LlmSession = createLlmSession(null),
+  /** Called as each phase starts, with what it does, for progress lines. */
+  progress: (doing: string) => void = () => {},
 ): Promise<void> {
+  progress('checking the Backlog');
   readBacklog(ctx);
+  progress('syncing Scoring_Inputs');
   syncScoring(ctx);
+  progress('syncing MathModels');
   syncModels(ctx);
+  progress('checking Params');
   readParams(ctx);
-  if (llm && ctx.include.has('models suggest')) await suggestModels(ctx, llm, session);
-  const metadata =
-    llm && ctx.include.has('params seed') ? await suggestMetadata(ctx, llm, session) : new Map();
+  if (llm && ctx.include.has('models suggest')) {
+    progress('asking the LLM for formulas');
+    await suggestModels(ctx, llm, session);
+  }
+  let metadata: Awaited<ReturnType<typeof suggestMetadata>> = new Map();
+  if (llm && ctx.include.has('params seed')) {
+    progress('asking the LLM to describe new params');
+    metadata = await suggestMetadata(ctx, llm, session);
+  }
+  progress('seeding Params');
   seedParams(ctx, metadata);
+  progress('computing scores');
   computeScores(ctx);
+  progress('ranking');
   activateScores(ctx);
+  progress('planning the cells to write');
   writeScoring(ctx);
   writeModels(ctx);
   writeParams(ctx);
@@ -225,6 +270,7 @@ export function createContext(
   memory: Memory,
   include: ReadonlySet<FlowName>,
   now: Date,
+  ranking: Config['ranking'] = { normalize: 'percentile', excludeLifecycle: [...DEFAULT_EXCLUDED_LIFECYCLE] },
 ): RunContext {
   return {
     now: now.toISOString(),
@@ -237,6 +283,8 @@ export function createContext(
     steps: new Map(),
     initiatives: new Map(),
     duplicateBacklogRows: new Map(),
+    archived: new Set(),
+    ranking,
     params: [],
     sequence: memory.sequence,
     backendCells: new Map(),
@@ -248,17 +296,27 @@ export function createContext(
 async function runOnce(deps: RunDeps, options: RunOptions, llmSession: LlmSession): Promise<RunReport> {
   const tables = await readAll(deps);
   const memory = deps.database ? await loadMemory(deps.database) : emptyMemory();
-  const ctx = createContext(tables, memory, options.include, (deps.now ?? (() => new Date()))());
+  const ctx = createContext(
+    tables,
+    memory,
+    options.include,
+    (deps.now ?? (() => new Date()))(),
+    deps.config.ranking,
+  );
   if (deps.database && !options.dryRun) await reserveKeys(deps.database, ctx);
-  await planAll(ctx, deps.llm, llmSession);
+  const progress = progressLog(deps, tables);
+  await planAll(ctx, deps.llm, llmSession, progress);
 
   // One write per workbook, with only the changes of the included flows.
   const writes = new Map<SheetStore, TabWrite[]>();
+  const planned: PlannedCell[] = [];
   for (const p of tabPlans(deps)) {
     const changes = ctx.changes[p.id];
     if (!changes) continue;
     const { write } = changes.toWrite(options.include);
-    if (write) writes.set(p.store, [...(writes.get(p.store) ?? []), write]);
+    if (!write) continue;
+    writes.set(p.store, [...(writes.get(p.store) ?? []), write]);
+    if (options.dryRun) planned.push(...plannedCells(changes, write));
   }
   countCells(ctx, options.include);
   if (!options.dryRun) {
@@ -267,12 +325,19 @@ async function runOnce(deps: RunDeps, options: RunOptions, llmSession: LlmSessio
       (deps.logger ?? silentLogger).info(`writing ${store.label} (${cells} changes)`);
       const result = await store.write(changes);
       for (const w of result.warnings) {
-        ctx.warnings.push({ tab: changes.map((c) => c.tab).join(', '), row: null, key: null, message: w });
+        ctx.warnings.push({
+          tab: changes.map((c) => c.tab).join(', '),
+          row: null,
+          column: null,
+          key: null,
+          message: w,
+        });
       }
     }
     // The writes' buffers are garbage now; let them go before the save builds its rows.
     if (writes.size > 0) collectGarbage();
     if (deps.database) {
+      progress('saving to the database');
       const runId = await recordRun(deps.database, options, ctx);
       try {
         if (runId !== null) await llmSession.assignRun(runId);
@@ -285,7 +350,49 @@ async function runOnce(deps: RunDeps, options: RunOptions, llmSession: LlmSessio
       }
     }
   }
-  return report(ctx, options);
+  const result = report(ctx, options);
+  if (options.dryRun) result.plannedCells = planned;
+  return result;
+}
+
+/**
+ * A line per phase: at info level when the tables are large enough for the run to take a while
+ * (LONG_RUN_ROWS), at debug level otherwise.
+ */
+function progressLog(deps: RunDeps, tables: Partial<Record<TabId, Table>>): (doing: string) => void {
+  const logger = deps.logger ?? silentLogger;
+  const rows = Object.values(tables).reduce((n, t) => n + t.rows.length, 0);
+  const started = performance.now();
+  return (doing) => {
+    const line = `${doing} (${rows.toLocaleString('en-US')} rows, ${((performance.now() - started) / 1000).toFixed(1)} s)`;
+    if (rows >= LONG_RUN_ROWS) logger.info(line);
+    else logger.debug(line);
+  };
+}
+
+/** The cells one tab's write would change, as a person finds them in the sheet. */
+function plannedCells(changes: TabChanges, write: TabWrite): PlannedCell[] {
+  const { table } = changes;
+  const tab = write.tab;
+  const rows = new Map(table.rows.map((r) => [r.rowNumber, r]));
+  const updates = [...(write.updates ?? [])].sort((a, b) => a.row - b.row || a.column - b.column);
+  const cells: PlannedCell[] = updates.map((u) => ({
+    tab,
+    cell: `${columnLetter(u.column)}${u.row}`,
+    old: rows.get(u.row)?.cells[u.column] ?? null,
+    new: u.value,
+  }));
+  (write.addHeaders ?? []).forEach((header, i) => {
+    cells.push({ tab, cell: `${columnLetter(table.width + i)}1`, old: null, new: header });
+  });
+  // Appended rows go below the last used row, in order (TabWrite.appends).
+  (write.appends ?? []).forEach((row, i) => {
+    row.forEach((value, column) => {
+      if (value === null || value === '') return;
+      cells.push({ tab, cell: `${columnLetter(column)}${table.lastRow + i + 1}`, old: null, new: value });
+    });
+  });
+  return cells;
 }
 
 /**

@@ -3,13 +3,14 @@
  * RICE, WSJF and its math model side by side; the framework the PM chose becomes the active
  * score, then priority and rank; the per-framework scores and warnings go to Scoring_Inputs.
  */
-import { activate, rankByPriority } from '../scoring/activation.js';
+import { activate, COARSE_PERCENTILE_COUNT, rankByPriority, rankingBasis } from '../scoring/activation.js';
 import type { FrameworkScore } from '../scoring/framework.js';
 import { scoreMathModel } from '../scoring/math-model.js';
 import { rice } from '../scoring/rice.js';
 import { wsjf } from '../scoring/wsjf.js';
 import { type Initiative, type RunContext, setBackendCell, step, warn } from './context.js';
 import { paramLookup } from './params.js';
+import { activeWarning } from './score-warnings.js';
 import { scoringInputs } from './scoring-sync.js';
 
 const RICE_COLUMNS = ['rice_reach', 'rice_impact', 'rice_confidence', 'rice_effort'] as const;
@@ -78,22 +79,61 @@ function noRow(i: Initiative, framework: 'RICE' | 'WSJF'): FrameworkScore {
 export function activateScores(ctx: RunContext): void {
   const report = step(ctx, 'scoring activate');
   const backlogName = ctx.tables.backlog!.name;
+  const excluded = new Set(ctx.ranking.excludeLifecycle);
+  const coefficients = new Map<Initiative, number | null>();
+  const ranked: Initiative[] = [];
   for (const i of ctx.initiatives.values()) {
     report.rowsRead += 1;
     const framework = i.framework.kind === 'ok' ? i.framework.value : null;
     // Blank means 1; a bad coefficient gives no priority rather than an invented one.
     const coefficient =
       i.coefficient.kind === 'ok' ? i.coefficient.value : i.coefficient.kind === 'blank' ? 1 : null;
+    coefficients.set(i, coefficient);
     i.active = activate(framework, i.scores, coefficient);
-    if (i.framework.kind === 'bad') i.active.warnings = [];
-    if (i.active.overall !== null && coefficient === null)
-      i.active.warnings.push('No priority: strategic_priority_coefficient is not a number');
-    for (const message of i.active.warnings) {
-      warn(ctx, 'scoring activate', { tab: backlogName, row: i.row.rowNumber, key: i.key, message });
+    if (excluded.has(i.lifecycle)) {
+      // Finished or dropped: scores stay visible, but no priority, no rank and nothing to fix.
+      i.active.priority = null;
+      i.active.warnings = [];
+      continue;
+    }
+    ranked.push(i);
+  }
+
+  const { percentiles, frameworks } = rankingBasis(ranked, ctx.ranking.normalize, (i) => ({
+    framework: i.active!.framework,
+    overall: i.active!.overall,
+    coefficient: coefficients.get(i)!,
+  }));
+  if (percentiles) {
+    for (const [i, percentile] of percentiles)
+      i.active = activate(i.active!.framework, i.scores, coefficients.get(i)!, percentile);
+    ctx.notes.push(
+      `Priority = strategic_priority_coefficient × the overall score's percentile (0–100) among initiatives scored by the same framework, since ${frameworks.map(([f, n]) => `${f} (${n})`).join(', ')} share one rank; set ranking.normalize to "none" to rank raw scores.`,
+    );
+    for (const [f, n] of frameworks) {
+      if (n >= COARSE_PERCENTILE_COUNT) continue;
+      warn(ctx, 'scoring activate', {
+        tab: backlogName,
+        row: null,
+        column: null,
+        key: null,
+        message: `Only ${n} initiative${n === 1 ? ' is' : 's are'} scored with ${f}, so ${f} percentiles are coarse (one alone sits at 50, two at 25 and 75): score more initiatives with ${f}, or set ranking.normalize to "none"`,
+      });
+    }
+  }
+
+  for (const i of ranked) {
+    const a = i.active!;
+    if (i.framework.kind === 'bad') a.warnings = [];
+    if (a.overall !== null && coefficients.get(i) === null)
+      a.warnings.push('No priority: strategic_priority_coefficient is not a number');
+    for (const message of a.warnings) {
+      const w = activeWarning(ctx, i, message);
+      if (w) warn(ctx, 'scoring activate', w);
     }
   }
   const all = [...ctx.initiatives.values()];
-  const ranks = rankByPriority(all, (i) => i.active?.priority ?? null);
+  const ranks = rankByPriority(ranked, (i) => i.active?.priority ?? null);
   for (const i of all) {
     const r = ranks.get(i);
     if (r === undefined) delete i.rank;

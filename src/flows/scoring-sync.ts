@@ -12,6 +12,7 @@ import type { CellValue, TabRow } from '../sheets/sheet-store.js';
 import type { TabChanges } from '../sheets/tab-changes.js';
 import { backlogProblems } from './backlog-sync.js';
 import {
+  at,
   changesFor,
   type Initiative,
   keyOrWarn,
@@ -69,11 +70,11 @@ export function syncScoring(ctx: RunContext): void {
   for (const [key, rows] of rowsByKey) {
     const initiative = ctx.initiatives.get(key);
     if (!initiative) {
-      if (backlogDuplicates.has(key)) continue;
+      // Archived (its Backlog row deleted): said once by backlog sync.
+      if (backlogDuplicates.has(key) || ctx.archived.has(key)) continue;
       for (const row of rows) {
         warn(ctx, FLOW, {
-          tab: table.name,
-          row: row.rowNumber,
+          ...at(table, row, 'initiative_key'),
           key,
           message: `initiative_key '${key}' is not on the Central Backlog; this row is not scored`,
         });
@@ -85,7 +86,7 @@ export function syncScoring(ctx: RunContext): void {
       const message = `initiative_key '${key}' is on rows ${rows.map((r) => r.rowNumber).join(', ')} of ${table.name}: none is used until only one is left`;
       initiative.problems.push(message);
       initiative.inputWarnings.push(message);
-      for (const row of rows) warn(ctx, FLOW, { tab: table.name, row: row.rowNumber, key, message });
+      for (const row of rows) warn(ctx, FLOW, { ...at(table, row, 'initiative_key'), key, message });
       continue;
     }
     initiative.scoringRow = rows[0]!;
@@ -129,7 +130,7 @@ function mergeShared(ctx: RunContext, i: Initiative, backlog: TabChanges, scorin
       // neither is overwritten. Scoring uses the Backlog's value until a person makes them agree.
       const message = `${field} differs between Backlog (${JSON.stringify(b)}) and ${ctx.tables.scoring!.name} (${JSON.stringify(s)}) and productops has no record of either, so neither was changed: make them the same`;
       i.problems.push(message);
-      warn(ctx, FLOW, { tab: ctx.tables.backlog!.name, row: i.row.rowNumber, key: i.key, message });
+      warn(ctx, FLOW, { ...at(ctx.tables.backlog!, i.row, field), key: i.key, message });
       continue;
     }
     const editedB = seenB === undefined || seenB !== b;
@@ -141,7 +142,7 @@ function mergeShared(ctx: RunContext, i: Initiative, backlog: TabChanges, scorin
     if (editedS && editedB) {
       const message = `${field} was changed on both tabs (Backlog: ${JSON.stringify(b)}, ${ctx.tables.scoring!.name}: ${JSON.stringify(s)}); the Backlog value was kept`;
       i.problems.push(message);
-      warn(ctx, FLOW, { tab: ctx.tables.backlog!.name, row: i.row.rowNumber, key: i.key, message });
+      warn(ctx, FLOW, { ...at(ctx.tables.backlog!, i.row, field), key: i.key, message });
     }
     scoring.set(row, field, mirrorCell(field, rawB), FLOW);
   }

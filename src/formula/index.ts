@@ -43,6 +43,10 @@ export function checkScript(text: string): ScriptCheck {
     const message = `the script is ${text.length.toLocaleString('en-US')} characters long; the limit is ${MAX_SCRIPT_LENGTH.toLocaleString('en-US')}`;
     return { ok: false, errors: [{ line: 0, message }], warnings: [], inputs: [], outputs: [] };
   }
+  const spreadsheetStyle = leadingEquals(text);
+  if (spreadsheetStyle) {
+    return { ok: false, errors: [spreadsheetStyle], warnings: [], inputs: [], outputs: [] };
+  }
   const parsed = parseScript(text);
   const analysis = analyzeScript(parsed.script, parsed.brokenTargets);
   const errors = sortIssues([...parsed.issues, ...analysis.errors]);
@@ -57,6 +61,30 @@ export function checkScript(text: string): ScriptCheck {
     warnings,
   );
   return { ok: true, ...base, compiled };
+}
+
+/**
+ * A script that opens with `=` was written like a spreadsheet formula (`=reach * impact`): the
+ * parser alone would say a name is expected and the script is empty, which does not tell a PM what
+ * to change. Null when the first statement does not start with `=`.
+ */
+function leadingEquals(text: string): FormulaIssue | null {
+  const lines = text.split(/\r\n|\r|\n/);
+  const index = lines.findIndex((l) => l.trim() !== '' && !l.trim().startsWith('#'));
+  if (index < 0) return null;
+  const line = lines[index]!;
+  const start = line.search(/\S/);
+  if (line[start] !== '=' || line[start + 1] === '=') return null;
+  const rest = line
+    .slice(start + 1)
+    .replace(/#.*$/, '')
+    .trim();
+  const example = `value = ${rest.length > 40 ? `${rest.slice(0, 39)}…` : rest || '…'}`;
+  return {
+    line: index + 1,
+    column: start + 1,
+    message: `a formula here does not start with '=' as in a spreadsheet: name what each line computes, e.g. '${example}'`,
+  };
 }
 
 /** Compiles a script for fast repeated evaluation; throws FormulaError listing every problem. */

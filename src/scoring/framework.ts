@@ -19,7 +19,23 @@ export interface FrameworkScore {
   /** MATH_MODEL only: the model and formula text used. */
   modelName?: string;
   formulaText?: string;
+  /**
+   * Where a person fixes each warning, by the warning's text, for the run summary; a warning
+   * without one is about the initiative's Backlog row.
+   */
+  sources?: Map<string, WarningSource>;
 }
+
+/**
+ * The cells a score warning is about. `inputs`: Scoring_Inputs columns (RICE, WSJF), the one to fix
+ * first; `model`: a column of a MathModels row; `params`: the Params rows of a model's inputs;
+ * `backlog`: a column of the initiative's Backlog row.
+ */
+export type WarningSource =
+  | { kind: 'inputs'; names: string[] }
+  | { kind: 'model'; model: string; column: 'formula_text_final' | 'formula_text_approved' | 'is_primary' }
+  | { kind: 'params'; model: string; names: string[] }
+  | { kind: 'backlog'; column: string };
 
 export interface ScoringFramework<Input> {
   readonly name: Framework;
@@ -63,27 +79,45 @@ export function collectInputs(
   framework: Framework,
   cells: Record<string, Parsed<number>>,
   check: (name: string, value: number) => string | undefined,
-): { values: Record<string, number>; warnings: string[] } {
+): { values: Record<string, number>; warnings: string[]; sources: Map<string, WarningSource> } {
   const values: Record<string, number> = {};
   const missing: string[] = [];
   const warnings: string[] = [];
+  const sources = new Map<string, WarningSource>();
+  const add = (names: string[], message: string) => {
+    warnings.push(message);
+    sources.set(message, { kind: 'inputs', names });
+  };
   for (const [name, cell] of Object.entries(cells)) {
     if (cell.kind === 'blank') missing.push(name);
-    else if (cell.kind === 'bad') warnings.push(`${name}: ${cell.message}`);
+    else if (cell.kind === 'bad') add([name], `${name}: ${cell.message}`);
     else {
       const problem = check(name, cell.value);
-      if (problem) warnings.push(`${name}: ${problem}`);
+      if (problem) add([name], `${name}: ${problem}`);
       else values[name] = cell.value;
     }
   }
-  if (missing.length > 0) warnings.unshift(`${framework} needs ${missing.join(', ')}`);
-  return { values, warnings };
+  if (missing.length > 0) {
+    const message = `${framework} needs ${missing.join(', ')}`;
+    warnings.unshift(message);
+    sources.set(message, { kind: 'inputs', names: missing });
+  }
+  return { values, warnings, sources };
 }
 
 export function noScore(
   framework: Framework,
   warnings: string[],
   inputs: Record<string, number> = {},
+  sources?: Map<string, WarningSource>,
 ): FrameworkScore {
-  return { framework, value: null, effort: null, overall: null, warnings, inputs };
+  return {
+    framework,
+    value: null,
+    effort: null,
+    overall: null,
+    warnings,
+    inputs,
+    ...(sources ? { sources } : {}),
+  };
 }

@@ -12,7 +12,7 @@ import {
   type ScriptCheck,
 } from '../formula/index.js';
 import type { Parsed } from '../shared/values.js';
-import { type FrameworkScore, noScore, outOfRange, roundScore } from './framework.js';
+import { type FrameworkScore, noScore, outOfRange, roundScore, type WarningSource } from './framework.js';
 
 export interface MathModelRow {
   modelName: string;
@@ -37,6 +37,8 @@ export interface ModelOutcome {
   compiled?: CompiledScript;
   /** Every value the script assigned, when it evaluated. */
   outputs?: Record<string, number>;
+  /** The inputs that had no usable param, when that is why it did not evaluate. */
+  missing?: string[];
   inputs?: Record<string, number>;
 }
 
@@ -64,18 +66,31 @@ export function scoreMathModel(input: MathModelInput, formulas: FormulaCache): M
   for (const m of input.models) models.set(m.modelName, evaluateModel(m, input, formulas));
 
   const approved = input.models.filter((m) => m.approved);
-  if (input.models.length === 0)
-    return { score: noScore('MATH_MODEL', ['No math model: add a MathModels row']), models };
-  if (approved.length === 0) return { score: noScore('MATH_MODEL', ['Formula not approved']), models };
+  const one = (message: string, source: WarningSource, inputs: Record<string, number> = {}) =>
+    noScore('MATH_MODEL', [message], inputs, new Map([[message, source]]));
+  if (input.models.length === 0) {
+    return {
+      score: one('No math model: add a MathModels row', { kind: 'backlog', column: 'use_math_model' }),
+      models,
+    };
+  }
+  if (approved.length === 0) {
+    const first = input.models[0]!.modelName;
+    return {
+      score: one('Formula not approved', { kind: 'model', model: first, column: 'formula_text_approved' }),
+      models,
+    };
+  }
   let primary = approved[0]!;
   if (approved.length > 1) {
     const primaries = approved.filter((m) => m.isPrimary);
     if (primaries.length !== 1) {
       const how = primaries.length === 0 ? 'none is' : `${primaries.length} are`;
       return {
-        score: noScore('MATH_MODEL', [
+        score: one(
           `${approved.length} approved models and ${how} marked is_primary: tick is_primary on exactly one`,
-        ]),
+          { kind: 'model', model: (primaries[0] ?? approved[0]!).modelName, column: 'is_primary' },
+        ),
         models,
       };
     }
@@ -84,10 +99,20 @@ export function scoreMathModel(input: MathModelInput, formulas: FormulaCache): M
 
   const outcome = models.get(primary.modelName)!;
   if (outcome.status !== 'OK' || !outcome.outputs) {
-    return { score: noScore('MATH_MODEL', [outcome.status], outcome.inputs ?? {}), models };
+    const source: WarningSource = outcome.missing
+      ? { kind: 'params', model: primary.modelName, names: outcome.missing }
+      : { kind: 'model', model: primary.modelName, column: 'formula_text_final' };
+    return { score: one(outcome.status, source, outcome.inputs ?? {}), models };
   }
   const out = outcome.outputs;
   const warnings: string[] = [];
+  const sources = new Map<string, WarningSource>();
+  const add = (message: string, source: WarningSource) => {
+    warnings.push(message);
+    sources.set(message, source);
+  };
+  const formula: WarningSource = { kind: 'model', model: primary.modelName, column: 'formula_text_final' };
+  const effortDays: WarningSource = { kind: 'backlog', column: 'effort_engineering_days' };
   const value = out.value!;
   let effort: number | null = null;
   if (Object.hasOwn(out, 'effort')) {
@@ -95,9 +120,12 @@ export function scoreMathModel(input: MathModelInput, formulas: FormulaCache): M
   } else if (input.effortEngineeringDays.kind === 'ok') {
     effort = input.effortEngineeringDays.value;
   } else if (input.effortEngineeringDays.kind === 'bad') {
-    warnings.push(`effort_engineering_days: ${input.effortEngineeringDays.message}`);
+    add(`effort_engineering_days: ${input.effortEngineeringDays.message}`, effortDays);
   } else {
-    warnings.push("No effort: assign 'effort' in the formula or fill effort_engineering_days on the Backlog");
+    add(
+      "No effort: assign 'effort' in the formula or fill effort_engineering_days on the Backlog",
+      effortDays,
+    );
   }
   let overall: number | null = null;
   if (Object.hasOwn(out, 'overall')) {
@@ -106,9 +134,12 @@ export function scoreMathModel(input: MathModelInput, formulas: FormulaCache): M
     overall = value / effort;
     // The script's own steps are finite (the formula engine checks them); this division is ours.
     const overflow = outOfRange(overall, 'overall score', 'value / effort', { value, effort });
-    if (overflow) warnings.push(overflow);
+    if (overflow) add(overflow, formula);
   } else if (effort !== null) {
-    warnings.push(`No overall score: effort is ${effort}, it must be greater than 0`);
+    add(
+      `No overall score: effort is ${effort}, it must be greater than 0`,
+      Object.hasOwn(out, 'effort') ? formula : effortDays,
+    );
   }
   return {
     score: {
@@ -120,6 +151,7 @@ export function scoreMathModel(input: MathModelInput, formulas: FormulaCache): M
       inputs: outcome.inputs ?? {},
       modelName: primary.modelName,
       formulaText: primary.formulaText,
+      ...(sources.size > 0 ? { sources } : {}),
     },
     models,
   };
@@ -147,6 +179,7 @@ function evaluateModel(m: MathModelRow, input: MathModelInput, formulas: Formula
       computedValue: null,
       compiled,
       inputs: params,
+      missing,
     };
   }
   try {

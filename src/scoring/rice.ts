@@ -7,6 +7,7 @@ import {
   outOfRange,
   roundScore,
   type ScoringFramework,
+  type WarningSource,
 } from './framework.js';
 
 export interface RiceInput {
@@ -16,34 +17,61 @@ export interface RiceInput {
   rice_effort: Parsed<number>;
 }
 
+/** The usual RICE impact scale: 0.25 minimal, 0.5 low, 1 medium, 2 high, 3 massive. */
+export const RICE_IMPACT_SCALE = { low: 0.25, high: 3 } as const;
+
+/** `80 → write 80% or 0.8`: a whole number up to 100 was most likely meant as a percentage. */
+function confidenceHint(v: number): string {
+  return v > 1 && v <= 100 && Number.isInteger(v) ? `write ${v}% or ${v / 100}` : 'write e.g. 80% or 0.8';
+}
+
 export const rice: ScoringFramework<RiceInput> = {
   name: 'RICE',
   score(input): FrameworkScore {
-    const { values, warnings } = collectInputs('RICE', { ...input }, (name, v) => {
+    const { values, warnings, sources } = collectInputs('RICE', { ...input }, (name, v) => {
       if (name === 'rice_confidence' && (v < 0 || v > 1)) {
-        return `${v} is not a fraction between 0 and 1 (write ${v > 1 && v <= 100 ? `${v}% or ${v / 100}` : 'e.g. 80% or 0.8'})`;
+        return `${v} is not a fraction between 0 and 1 (${confidenceHint(v)})`;
       }
       if (name === 'rice_effort' && v <= 0) return `must be greater than 0 (got ${v})`;
       if (v < 0) return `cannot be negative (got ${v})`;
       return undefined;
     });
-    if (warnings.length > 0) return noScore('RICE', warnings, values);
+    if (warnings.length > 0) return noScore('RICE', warnings, values, sources);
     const value = values.rice_reach! * values.rice_impact! * values.rice_confidence!;
     const effort = values.rice_effort!;
     const overall = value / effort;
-    const overflow =
-      outOfRange(value, 'score', 'rice_reach × rice_impact × rice_confidence', {
-        rice_reach: values.rice_reach!,
-        rice_impact: values.rice_impact!,
-        rice_confidence: values.rice_confidence!,
-      }) ?? outOfRange(overall, 'overall score', 'value / rice_effort', { value, rice_effort: effort });
+    const operands = {
+      rice_reach: values.rice_reach!,
+      rice_impact: values.rice_impact!,
+      rice_confidence: values.rice_confidence!,
+    };
+    const overflow = outOfRange(value, 'score', 'rice_reach × rice_impact × rice_confidence', operands);
+    const overallOverflow =
+      overflow ?? outOfRange(overall, 'overall score', 'value / rice_effort', { value, rice_effort: effort });
+    const out: string[] = [];
+    const outSources = new Map<string, WarningSource>();
+    if (overallOverflow) {
+      out.push(overallOverflow);
+      outSources.set(overallOverflow, {
+        kind: 'inputs',
+        names: overflow ? Object.keys(operands) : ['rice_effort'],
+      });
+    }
+    // Scored as typed, but an impact off the usual scale outweighs reach and confidence.
+    const impact = values.rice_impact!;
+    if (!overallOverflow && (impact < RICE_IMPACT_SCALE.low || impact > RICE_IMPACT_SCALE.high)) {
+      const message = `rice_impact: ${impact} is outside the usual scale of ${RICE_IMPACT_SCALE.low} to ${RICE_IMPACT_SCALE.high} (0.25 minimal, 0.5 low, 1 medium, 2 high, 3 massive); it is used as typed`;
+      out.push(message);
+      outSources.set(message, { kind: 'inputs', names: ['rice_impact'] });
+    }
     return {
       framework: 'RICE',
       value: roundScore(value),
       effort: roundScore(effort),
       overall: roundScore(overall),
-      warnings: overflow ? [overflow] : [],
+      warnings: out,
       inputs: values,
+      ...(outSources.size > 0 ? { sources: outSources } : {}),
     };
   },
 };

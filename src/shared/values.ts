@@ -37,6 +37,9 @@ export function quoteCell(raw: unknown): string {
   return `'${text.length > 40 ? `${text.slice(0, 37)}…` : text}'`;
 }
 
+/** How to write a number that `parseNumber` reads, for messages about a bad one. */
+export const NUMBER_HINT = 'write a number, e.g. 1200, 4% or £1,200';
+
 // 1,234,567.89 | 1234567.89 | .5 | 1e6; grouping commas must be in threes.
 const NUMBER_TEXT = /^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 

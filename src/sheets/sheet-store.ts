@@ -31,6 +31,11 @@ export interface TabData {
   rows: TabRow[];
   /** The last row number that holds anything (1 when only the header exists). */
   lastRow: number;
+  /**
+   * Google only: the spreadsheet and the tab's id (`gid`), so a message can link to the cell a
+   * person fixes (`…/spreadsheets/d/<spreadsheetId>/edit#gid=<gid>&range=B7`). Absent for files.
+   */
+  google?: { spreadsheetId: string; gid: number };
 }
 
 export interface TabRow {
@@ -75,8 +80,13 @@ export interface NewTab {
   dropdowns?: Record<string, string[]>;
   /** Headers of boolean columns: checkboxes, or a TRUE/FALSE dropdown in xlsx. */
   checkboxes?: string[];
-  /** Headers of backend-owned columns (protected with a warning where the store can). */
+  /**
+   * Headers of backend-owned columns: protected with a warning where the store can (Google), or
+   * marked with a header fill and note (xlsx).
+   */
   backendColumns?: string[];
+  /** Headers of computed score columns: shown with thousands separators and two decimals where the store can. */
+  scoreColumns?: string[];
 }
 
 export interface WriteResult {

@@ -113,7 +113,7 @@ describe('run on an empty workspace and status', () => {
   it('without an LLM, run says in one line how to enable suggestions', async () => {
     await cli(['init']);
     const run = await cli(['run']);
-    expect(run.stderr.split('\n').filter((l) => l.includes('LLM suggestions are off'))).toHaveLength(1);
+    expect(run.stdout.split('\n').filter((l) => l.includes('LLM suggestions are off'))).toHaveLength(1);
   });
 });
 

@@ -33,6 +33,7 @@ const samples: { [T in TableName]: [FullRow<T>, FullRow<T>] } = {
       score_warnings: 'RICE: reach is missing',
       first_seen_at: at,
       updated_at: at,
+      archived_at: at,
     },
     {
       initiative_key: 'INIT-000002',
@@ -50,6 +51,7 @@ const samples: { [T in TableName]: [FullRow<T>, FullRow<T>] } = {
       score_warnings: null,
       first_seen_at: at,
       updated_at: at,
+      archived_at: null,
     },
   ],
   framework_scores: [

@@ -137,7 +137,8 @@ forEachWorkbookBackend((_name, open, backend) => {
       expect(s.input_warnings).toBe(message);
       expect(s.rice_reach).toBe(raw);
       expect(h.rows('Backlog')[0]!.score_warnings).toBe(`RICE: ${message}`);
-      expect(messages(r)).toContain(`Backlog row 2 INIT-000001: RICE: ${message}`);
+      // The summary points at the Scoring_Inputs cell that holds the value, not the Backlog row.
+      expect(messages(r)).toContain(`Scoring_Inputs row 2 INIT-000001: RICE: ${message}`);
     });
 
     it("80 as a RICE confidence is a bad value; '80%', '£1,200' and '4%' are numbers", async () => {
@@ -322,7 +323,7 @@ forEachWorkbookBackend((_name, open, backend) => {
       ).toEqual(['Duplicate of rows 4', 'Duplicate of rows 3']);
       expect(h.rows('Scoring_Inputs')[0]!.math_warnings).toBe('Missing approved params: a, b');
       expect(messages(r)).toContain(
-        "Params row 2 INIT-000001/MATH_MODEL/a: Bad value: 'abc' is not a number",
+        "Params row 2 INIT-000001/MATH_MODEL/a: Bad value: approved, but 'abc' is not a number: write a number, e.g. 1200, 4% or £1,200",
       );
     });
 

@@ -57,7 +57,7 @@ describe('productops demo', () => {
       OPENAI_API_KEY: 'sk-unused',
       OPENAI_BASE_URL: 'http://127.0.0.1:9/v1',
     });
-    expect(first.stderr).toContain('The demo runs without the LLM');
+    expect(first.stdout).toContain('The demo runs without the LLM');
     expect(first.code).toBe(0);
     expect(first.stdout).toContain('Ranked backlog');
     const backlog = await sheet(backlogFile(), 'Backlog');

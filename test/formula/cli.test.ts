@@ -181,7 +181,11 @@ describe('formula eval', () => {
 
   it('fails with exit 1 naming a missing param', async () => {
     const result = await run(['formula', 'eval', 'percent.formula', '--param', 'rate=1', 'price=2']);
-    expect(result).toEqual({ code: 1, stdout: '', stderr: "line 1: missing input 'count'\n" });
+    expect(result).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'missing input: count (give each with --param NAME=VALUE)\n',
+    });
   });
 
   it('reports an evaluation error as JSON with --json', async () => {
@@ -227,5 +231,48 @@ describe('formula eval', () => {
       stdout: '',
       stderr,
     });
+  });
+});
+
+describe('formula messages say what is wrong and how to fix it (issue 10, item 2)', () => {
+  it('eval lists every missing input, not only the first', async () => {
+    const result = await run(['formula', 'eval', 'example.formula', '--param', 'effort_days=10']);
+    expect(result).toEqual({
+      code: 1,
+      stdout: '',
+      stderr:
+        'missing 8 inputs: ticket_reduction_per_month, cost_per_ticket, horizon_months, churn_reduction, affected_customers, customer_lifetime_value, one_off_cost, monthly_running_cost (give each with --param NAME=VALUE)\n',
+    });
+  });
+
+  it('eval warns about a --param the script does not read (and --strict exits 3)', async () => {
+    const args = ['formula', 'eval', 'percent.formula', '--param', 'rate=1', 'price=2', 'count=3', 'cuont=4'];
+    const warning =
+      'warning: --param cuont is not an input of this script, so it was ignored (inputs: rate, price, count)\n';
+    expect(await run(args)).toEqual({ code: 0, stdout: 'value = 5\n', stderr: warning });
+    expect((await run(['--strict', ...args])).code).toBe(3);
+    const json = JSON.parse((await run(['--json', ...args])).stdout);
+    expect(json.warnings).toEqual([
+      {
+        line: 0,
+        message:
+          '--param cuont is not an input of this script, so it was ignored (inputs: rate, price, count)',
+      },
+    ]);
+  });
+
+  it.each([
+    [
+      '=reach * impact',
+      "line 1, column 1: a formula here does not start with '=' as in a spreadsheet: name what each line computes, e.g. 'value = reach * impact'",
+    ],
+    [
+      '# RICE-like\n  = reach*impact # why',
+      "line 2, column 3: a formula here does not start with '=' as in a spreadsheet: name what each line computes, e.g. 'value = reach*impact'",
+    ],
+  ])('check explains a leading = (%j) instead of "the script is empty"', async (text, message) => {
+    const result = await run(['formula', 'check', '-'], text);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe(`1 problem(s):\n  ${message}\ninputs: (none)\noutputs: (none)\n`);
   });
 });

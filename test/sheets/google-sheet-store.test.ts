@@ -563,6 +563,16 @@ describe('ensureTabs', () => {
     backendColumns: ['rank'],
   };
 
+  it("a read tells each tab's spreadsheet id and gid, for links to its cells", async () => {
+    const { store } = open();
+    await store.ensureTabs([backlog]);
+    const data = (await store.read(['Scoring'])).get('Scoring');
+    expect(data?.google).toEqual({
+      spreadsheetId,
+      gid: standIn.sheetProperties(spreadsheetId, 'Scoring').sheetId,
+    });
+  });
+
   it('adds a tab with a frozen header, a dropdown, checkboxes and a warning-only protected column', async () => {
     const { store } = open();
     expect(await store.ensureTabs([backlog])).toEqual({ tabsAdded: ['Scoring'], headersAdded: [] });

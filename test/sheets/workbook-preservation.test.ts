@@ -2,10 +2,11 @@
  * A PM's workbook is theirs. The kitchen-sink workbook (made by openpyxl, then given a pivot table,
  * SmartArt and custom XML; see test/fixtures/other-writers/kitchen_sink.py) goes through `init` and
  * three `run`s that each write, with a person's edit before each later run. Afterwards:
- * - every package part except the worksheets productops writes is byte for byte what it was;
+ * - every package part except the worksheets productops writes and styles.xml is byte for byte what it was;
  * - inside those worksheets, every cell of a column productops does not own is the same `<c>`
  *   element, and everything outside the cells (views, conditional formats, validations, drawings,
- *   comments' anchors…) is unchanged, apart from the columns and dropdowns `init` adds.
+ *   comments' anchors…) is unchanged, apart from the columns, dropdowns and header notes `init` adds;
+ * - styles.xml only gains the formats of the columns `init` adds (header fill, score number format).
  */
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -80,6 +81,26 @@ function columnsAndValidations(xml: string): string[] {
     ...cols.match(/<col [^>]*\/>/g)!,
     ...(validations.match(/<dataValidation [\s\S]*?<\/dataValidation>/g) ?? []),
   ];
+}
+
+/**
+ * styles.xml after `init` added columns: each format list (`numFmts`, `fonts`, `fills`,
+ * `cellXfs`) starts with its original entries, so every `s="N"` in the workbook means what it did;
+ * outside those lists nothing but their counts changed.
+ */
+function expectOnlyAppended(before: Buffer, after: Buffer): void {
+  const lists = ['numFmts', 'fonts', 'fills', 'cellXfs'];
+  const list = (xml: string, name: string) =>
+    new RegExp(`<${name}(?:\\s[^>]*)?>([\\s\\S]*?)</${name}>`).exec(xml)?.[1] ?? '';
+  const outside = (xml: string) =>
+    lists.reduce(
+      (rest, name) =>
+        rest.replace(new RegExp(`<${name}(?:\\s[^>]*)?>[\\s\\S]*?</${name}>|<${name}[^>]*/>`), `<${name}/>`),
+      xml,
+    );
+  const [old, now] = [before.toString('utf8'), after.toString('utf8')];
+  for (const name of lists) expect(list(now, name).startsWith(list(old, name)), name).toBe(true);
+  expect(outside(now)).toBe(outside(old));
 }
 
 async function setCell(path: string, tab: string, row: number, header: string, value: CellValue) {
@@ -178,7 +199,10 @@ describe('a PM workbook with a chart, a chart sheet, a pivot table, SmartArt, co
       .filter(([name, bytes]) => !final.get(name)!.equals(bytes))
       .map(([name]) => name);
     expect(changed.length).toBeGreaterThan(0);
-    expect(changed.filter((name) => !writtenParts.has(name))).toEqual([]);
+    // init added columns productops computes, so styles.xml gained their formats (and only that).
+    expect(init.stderr).toContain("added column 'rice_value_score'");
+    expect(changed.filter((name) => !writtenParts.has(name) && name !== 'xl/styles.xml')).toEqual([]);
+    expectOnlyAppended(original.get('xl/styles.xml')!, final.get('xl/styles.xml')!);
 
     for (const [part, tab] of writtenParts) {
       const before = original.get(part)!.toString('utf8');

@@ -2,8 +2,9 @@
  * `productops demo [DIR]`: a config and two sample workbooks in DIR, then `run` there, then the
  * ranked backlog. Offline, no account, no key. Run again, it reuses what DIR already has.
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { delimiter, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { DEFAULT_CONFIG_FILE, defaultConfigFile } from '../../config/config.js';
 import { type DemoTab, demoWorkbooks } from '../../demo/demo-data.js';
 import type { SheetStore } from '../../sheets/sheet-store.js';
@@ -35,10 +36,53 @@ async function writeWorkbook(store: SheetStore, tabs: { spec: TabSpec; data: Dem
   );
 }
 
+export const DEMO_PLANTED_NOTE =
+  'The demo workbooks contain mistakes planted on purpose, the kind a PM makes: the warnings below are those examples, not a problem with your setup.';
+
+/** `productops` on the PATH, not counting the node_modules/.bin folders npm and npx add for one command. */
+function productopsOnPath(env: NodeJS.ProcessEnv): boolean {
+  return (env.PATH ?? '')
+    .split(delimiter)
+    .filter((folder) => folder !== '' && !folder.split(sep).includes('node_modules'))
+    .some((folder) => {
+      try {
+        return statSync(join(folder, 'productops')).isFile();
+      } catch {
+        return false;
+      }
+    });
+}
+
+const shellWord = (text: string) =>
+  /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, "'\\''")}'`;
+
+/**
+ * What to type next, from the demo folder. Not `npx productops`: outside a clone, npx looks the
+ * name up in the npm registry, where no such package is published.
+ */
+export function nextStepHint(folder: string, io: CliIo): string {
+  const fromHere = relative(io.cwd, folder);
+  const outside = fromHere.startsWith('..') || isAbsolute(fromHere);
+  const cd = `cd ${shellWord(fromHere === '' ? '.' : outside ? folder : fromHere)}`;
+  if (productopsOnPath(io.env)) {
+    return `Next: open the workbooks in ${folder}/workbooks, change a value or approve a formula, save, then:\n  ${cd}\n  productops run`;
+  }
+  // dist/ is built by `npm install` in the clone: src/cli/commands and dist/cli/commands sit three folders below its root.
+  const bin = join(fileURLToPath(new URL('../../../', import.meta.url)), 'dist', 'cli', 'bin.js');
+  return [
+    `Next: open the workbooks in ${folder}/workbooks, change a value or approve a formula, save, then:`,
+    `  ${cd}`,
+    `  node ${shellWord(bin)} run`,
+    "To type 'productops run' instead, put the command on your PATH: run 'npm install -g .' (or 'npm link') in the productops folder.",
+  ].join('\n');
+}
+
 export async function demoCommand(
   dir: string | undefined,
   options: GlobalOptions,
   io: CliIo,
+  /** How many ranked rows to print; Infinity for all. */
+  rankingLimit = Number.POSITIVE_INFINITY,
 ): Promise<number> {
   const folder = resolve(io.cwd, dir ?? 'productops-demo');
   const configFile = join(folder, DEFAULT_CONFIG_FILE);
@@ -75,12 +119,15 @@ export async function demoCommand(
     { ...io, cwd: folder },
     0,
     { off: true },
+    [DEMO_PLANTED_NOTE],
   );
   if (!options.json) {
-    io.stdout(`\nRanked backlog (${folder}/workbooks/central-backlog.xlsx):\n${rankingTable(report, 100)}\n`);
-    io.stdout(
-      `\nOpen the workbooks, change a value or approve a formula, then run 'npx productops run --config ${configFile}'.\n`,
-    );
+    if (rankingLimit > 0) {
+      io.stdout(
+        `\nRanked backlog (${folder}/workbooks/central-backlog.xlsx):\n${rankingTable(report, rankingLimit)}\n`,
+      );
+    }
+    io.stdout(`\n${nextStepHint(folder, io)}\n`);
   }
   return code === EXIT.ok || code === EXIT.warnings ? code : EXIT.failed;
 }

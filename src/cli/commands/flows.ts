@@ -26,6 +26,19 @@ export interface LlmCommandOptions {
   off?: boolean;
 }
 
+/** --top N and --all, as commander parses them. */
+export interface RankingOptions {
+  top?: string;
+  all?: boolean;
+}
+
+/** How many ranked rows to print: --top N, every row with --all, else `fallback`. */
+export function rankingLimit(options: RankingOptions, fallback: number): number {
+  if (options.all && options.top !== undefined) throw new UsageError('use either --top N or --all, not both');
+  if (options.all) return Number.POSITIVE_INFINITY;
+  return count(options.top, '--top') ?? fallback;
+}
+
 function count(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
@@ -70,10 +83,12 @@ export async function runCommand(
   /** How many ranked rows the summary shows; 0 when the caller prints the ranking itself. */
   rankingLimit = 20,
   llmOptions: LlmCommandOptions = {},
+  /** Lines for the summary from the caller (the demo's). */
+  extraNotes: readonly string[] = [],
 ): Promise<{ code: number; report: RunReport }> {
   const ws = await openWorkspace(options, io);
   try {
-    const notes: string[] = [...ws.notes];
+    const notes: string[] = [...ws.notes, ...extraNotes];
     const usesLlm = include.includes('models suggest') || include.includes('params seed');
     const llm = usesLlm && !llmOptions.off ? await llmDeps(ws.config, llmOptions, options, io) : undefined;
     if (usesLlm && !llm) notes.push(llmOptions.off ? DEMO_LLM_NOTE : LLM_OFF_NOTE);

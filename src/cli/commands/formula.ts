@@ -1,7 +1,7 @@
 /** `productops formula check FILE` and `productops formula eval FILE --param NAME=VALUE …`. */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { checkScript, EvaluationError, formatIssue } from '../../formula/index.js';
+import { checkScript, EvaluationError, type FormulaIssue, formatIssue } from '../../formula/index.js';
 import { UsageError } from '../../shared/errors.js';
 import { parseNumber } from '../../shared/values.js';
 import { type CliIo, EXIT, type GlobalOptions } from '../io.js';
@@ -77,16 +77,34 @@ export function formulaEval(
     }
     return EXIT.failed;
   }
+  const { inputs } = result.compiled;
+  // Every missing input at once, rather than the first one evaluation stops at.
+  const missing = inputs.filter((name) => !Object.hasOwn(params, name));
+  if (missing.length > 0) {
+    const message = `missing ${missing.length === 1 ? 'input' : `${missing.length} inputs`}: ${missing.join(', ')} (give each with --param NAME=VALUE)`;
+    if (options.json)
+      io.stdout(`${JSON.stringify({ ok: false, errors: [{ line: 0, message }] }, null, 2)}\n`);
+    else io.stderr(`${message}\n`);
+    return EXIT.failed;
+  }
+  // A --param the script never reads is most likely a typo of one it does.
+  const ignored: FormulaIssue[] = Object.keys(params)
+    .filter((name) => !inputs.includes(name))
+    .map((name) => ({
+      line: 0,
+      message: `--param ${name} is not an input of this script, so it was ignored (inputs: ${inputs.join(', ') || 'none'})`,
+    }));
+  const warnings = [...ignored, ...result.warnings];
   try {
     const values = result.compiled.evaluate(params);
     if (options.json) {
-      io.stdout(`${JSON.stringify({ ok: true, values, warnings: result.warnings }, null, 2)}\n`);
+      io.stdout(`${JSON.stringify({ ok: true, values, warnings }, null, 2)}\n`);
     } else {
       const width = Math.max(...Object.keys(values).map((k) => k.length));
       for (const [name, value] of Object.entries(values)) io.stdout(`${name.padEnd(width)} = ${value}\n`);
-      for (const w of result.warnings) io.stderr(`warning: ${formatIssue(w)}\n`);
+      for (const w of warnings) io.stderr(`warning: ${formatIssue(w)}\n`);
     }
-    return options.strict && result.warnings.length > 0 ? EXIT.warnings : EXIT.ok;
+    return options.strict && warnings.length > 0 ? EXIT.warnings : EXIT.ok;
   } catch (e) {
     if (!(e instanceof EvaluationError)) throw e;
     if (options.json) {

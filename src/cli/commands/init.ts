@@ -2,11 +2,13 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { DEFAULT_CONFIG_FILE, defaultConfigFile } from '../../config/config.js';
-import type { NewTab } from '../../sheets/sheet-store.js';
+import { missingColumns } from '../../sheets/read-tab.js';
+import type { NewTab, TabData } from '../../sheets/sheet-store.js';
 import {
   backlogTab,
   FRAMEWORKS,
   mathModelsTab,
+  normalizeHeader,
   paramsTab,
   scoringTab,
   type TabSpec,
@@ -23,6 +25,7 @@ export function newTab(spec: TabSpec, name: string): NewTab {
     dropdowns,
     checkboxes: spec.columns.filter((c) => c.type === 'boolean').map((c) => c.name),
     backendColumns: spec.columns.filter((c) => c.owner === 'backend').map((c) => c.name),
+    scoreColumns: spec.columns.filter((c) => c.owner === 'backend' && c.type === 'number').map((c) => c.name),
   };
 }
 
@@ -44,35 +47,69 @@ export async function initCommand(options: GlobalOptions, io: CliIo): Promise<nu
     requireWorkbooks: false,
   });
   const added: Record<string, unknown>[] = [];
+  const blockers: string[] = [];
   try {
     const { config } = ws;
     const plans = [
-      { store: ws.backlog, tabs: [newTab(backlogTab, config.backlog.tab)] },
+      { store: ws.backlog, tabs: [[backlogTab, newTab(backlogTab, config.backlog.tab)] as const] },
       {
         store: ws.productOps,
         tabs: [
-          newTab(scoringTab, config.productOps.tabs.scoring),
-          newTab(mathModelsTab, config.productOps.tabs.mathModels),
-          newTab(paramsTab, config.productOps.tabs.params),
+          [scoringTab, newTab(scoringTab, config.productOps.tabs.scoring)] as const,
+          [mathModelsTab, newTab(mathModelsTab, config.productOps.tabs.mathModels)] as const,
+          [paramsTab, newTab(paramsTab, config.productOps.tabs.params)] as const,
         ],
       },
     ];
+    // Plan every workbook before changing any, so a dry run says exactly what init would add and a
+    // tab whose required header was cleared stops init before anything is written.
+    const planned = [];
     for (const { store, tabs } of plans) {
-      if (options.dryRun) {
-        const exists = await store.exists();
-        const data = exists ? await store.read(tabs.map((t) => t.name)) : new Map();
-        for (const t of tabs)
-          if (!data.get(t.name)) lines.push(`would add tab '${t.name}' to ${store.label}`);
-        continue;
+      const exists = await store.exists();
+      const data = exists ? await store.read(tabs.map(([, t]) => t.name)) : new Map<string, TabData | null>();
+      const toEnsure: NewTab[] = [];
+      const result = { tabsAdded: [] as string[], headersAdded: [] as { tab: string; header: string }[] };
+      for (const [spec, tab] of tabs) {
+        const existing = data.get(tab.name);
+        if (!existing) {
+          result.tabsAdded.push(tab.name);
+          toEnsure.push(tab);
+          continue;
+        }
+        const { missing, blockers: stop } = missingColumns(spec, existing);
+        blockers.push(...stop);
+        const adding = new Set(missing.map((c) => c.name));
+        const header = new Set(existing.header.map(normalizeHeader));
+        result.headersAdded.push(...missing.map((c) => ({ tab: existing.name, header: c.name })));
+        // A column present under an alias is not added again under its own name.
+        toEnsure.push({ ...tab, headers: tab.headers.filter((h) => adding.has(h) || header.has(h)) });
       }
-      const result = await store.ensureTabs(tabs);
-      for (const t of result.tabsAdded) lines.push(`added tab '${t}' to ${store.label}`);
-      for (const h of result.headersAdded)
-        lines.push(`added column '${h.header}' to tab '${h.tab}' of ${store.label}`);
-      added.push({ workbook: store.label, ...result });
+      planned.push({ store, toEnsure, result });
+    }
+    if (blockers.length === 0) {
+      for (const { store, toEnsure, result } of planned) {
+        if (options.dryRun) {
+          for (const t of result.tabsAdded) lines.push(`would add tab '${t}' to ${store.label}`);
+          for (const h of result.headersAdded)
+            lines.push(`would add column '${h.header}' to tab '${h.tab}' of ${store.label}`);
+          added.push({ workbook: store.label, ...result });
+          continue;
+        }
+        const done = await store.ensureTabs(toEnsure);
+        for (const t of done.tabsAdded) lines.push(`added tab '${t}' to ${store.label}`);
+        for (const h of done.headersAdded)
+          lines.push(`added column '${h.header}' to tab '${h.tab}' of ${store.label}`);
+        added.push({ workbook: store.label, ...done });
+      }
     }
   } finally {
     await ws.close();
+  }
+  if (blockers.length > 0) {
+    if (options.json)
+      io.stdout(`${JSON.stringify({ ok: false, dryRun: options.dryRun, errors: blockers }, null, 2)}\n`);
+    else io.stderr(`${blockers.join('\n')}\n`);
+    return EXIT.failed;
   }
   if (lines.length === 0) lines.push('Everything is in place: nothing to add.');
   if (options.json)

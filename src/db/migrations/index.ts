@@ -12,6 +12,7 @@ import type { DialectColumns } from '../dialect.js';
 import { initialMigration } from './0001-initial.js';
 import { paramsMetadataOriginMigration } from './0002-params-metadata-origin.js';
 import { runLocksMigration } from './0003-run-locks.js';
+import { initiativesArchivedAtMigration } from './0004-initiatives-archived-at.js';
 
 /** A migration that may define columns differently per engine (ids, doubles). */
 export interface SchemaMigration {
@@ -22,6 +23,7 @@ const migrations: Readonly<Record<string, SchemaMigration>> = {
   '0001-initial': initialMigration,
   '0002-params-metadata-origin': paramsMetadataOriginMigration,
   '0003-run-locks': runLocksMigration,
+  '0004-initiatives-archived-at': initiativesArchivedAtMigration,
 };
 
 /** The migrations' names, in the order they run. */

@@ -196,9 +196,17 @@ export class GoogleSheetStore implements SheetStore {
 
     const result = new Map<string, TabData | null>();
     for (const tab of tabs) {
-      const title = findSheet(sheets, tab)?.title;
-      const grid = title === undefined ? undefined : grids.get(title);
-      result.set(tab, title === undefined || !grid ? null : toTabData(title, grid));
+      const sheet = findSheet(sheets, tab);
+      const grid = sheet === undefined ? undefined : grids.get(sheet.title);
+      result.set(
+        tab,
+        sheet === undefined || !grid
+          ? null
+          : {
+              ...toTabData(sheet.title, grid),
+              google: { spreadsheetId: this.spreadsheetId, gid: sheet.sheetId },
+            },
+      );
     }
     return result;
   }

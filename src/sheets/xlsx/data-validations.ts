@@ -1,6 +1,6 @@
 /**
- * What `init` sets up around the columns it adds, in a worksheet's XML: column widths (`<cols>`)
- * and dropdowns (`<dataValidations>`), each inserted where the schema wants it (ECMA-376 Part 1,
+ * What `init` sets up around the columns it adds, in a worksheet's XML: column widths and styles
+ * (`<cols>`), dropdowns and header notes (`<dataValidations>`), each inserted where the schema wants it (ECMA-376 Part 1,
  * 18.3.1.99: CT_Worksheet is a sequence, and Excel refuses a part whose elements are out of order).
  * A new tab's whole worksheet part is built here too.
  */
@@ -64,7 +64,19 @@ export interface ColumnWidth {
   column: number;
   /** In characters, as Excel measures column widths. */
   width: number;
+  /** A cell format index: the style Excel (and the store's patcher) give new cells in the column. */
+  style?: number;
 }
+
+/**
+ * The note on the header of a column productops computes. It is a validation's input message, not
+ * a comment: every spreadsheet application shows it when the cell is selected, and it needs no
+ * comments part, VML drawing or author list.
+ */
+export const COMPUTED_HEADER_NOTE = {
+  title: 'productops',
+  text: 'computed by productops — edits are replaced',
+};
 
 /** The prefix the part's root element uses (`x:`), so added elements land in the same namespace. */
 function prefixOf(xml: string): string {
@@ -93,14 +105,7 @@ function insertInOrder(xml: string, name: string, element: string, prefix: strin
 /** The 0-based columns whose data rows (2 and below) already have a validation, any kind. */
 export function validatedColumns(xml: string): Set<number> {
   const columns = new Set<number>();
-  const ranges: string[] = [];
-  for (const match of xml.matchAll(/<(?:\w+:)?dataValidation\s[^>]*?sqref\s*=\s*["']([^"']+)["']/g)) {
-    ranges.push(...match[1]!.split(/\s+/));
-  }
-  // Validations whose list is on another tab live in an extension (x14), with their ranges in <xm:sqref>.
-  for (const match of xml.matchAll(/<(?:\w+:)?sqref>([^<]+)<\/(?:\w+:)?sqref>/g))
-    ranges.push(...match[1]!.split(/\s+/));
-  for (const range of ranges) {
+  for (const range of validationRanges(xml)) {
     const [from, to = from] = range.split(':');
     const left = columnOfReference(from!);
     const right = columnOfReference(to!);
@@ -109,6 +114,18 @@ export function validatedColumns(xml: string): Set<number> {
     for (let column = left; column <= right; column++) columns.add(column);
   }
   return columns;
+}
+
+/** The cell ranges of every validation in a worksheet's XML (`C2:C5000`, `A:A`, `F1`). */
+function validationRanges(xml: string): string[] {
+  const ranges: string[] = [];
+  for (const match of xml.matchAll(/<(?:\w+:)?dataValidation\s[^>]*?sqref\s*=\s*["']([^"']+)["']/g)) {
+    ranges.push(...match[1]!.split(/\s+/));
+  }
+  // Validations whose list is on another tab live in an extension (x14), with their ranges in <xm:sqref>.
+  for (const match of xml.matchAll(/<(?:\w+:)?sqref>([^<]+)<\/(?:\w+:)?sqref>/g))
+    ranges.push(...match[1]!.split(/\s+/));
+  return ranges;
 }
 
 function listFormula(values: string[]): string {
@@ -128,19 +145,57 @@ function validationXml(validation: ListValidation, prefix: string): string {
   );
 }
 
+/** The 0-based columns whose header cell (row 1) already has a validation, any kind. */
+export function validatedHeaderColumns(xml: string): Set<number> {
+  const columns = new Set<number>();
+  for (const range of validationRanges(xml)) {
+    const [from, to = from] = range.split(':');
+    const left = columnOfReference(from!);
+    const right = columnOfReference(to!);
+    const top = Number(/\d+$/.exec(from!)?.[0] ?? 1);
+    if (left < 0 || right < 0 || top > 1) continue;
+    for (let column = left; column <= right; column++) columns.add(column);
+  }
+  return columns;
+}
+
 /** Adds list dropdowns, into the existing `<dataValidations>` (its count moved on) or a new one. */
 export function addListValidations(xml: string, validations: ListValidation[]): string {
-  if (validations.length === 0) return xml;
   const prefix = prefixOf(xml);
-  const added = validations.map((validation) => validationXml(validation, prefix)).join('');
+  return addValidations(
+    xml,
+    validations.map((validation) => validationXml(validation, prefix)),
+  );
+}
+
+/**
+ * Adds `COMPUTED_HEADER_NOTE` to the header cells of `columns` (0-based), as one validation that
+ * accepts any value and shows the note when the cell is selected.
+ */
+export function addHeaderNotes(xml: string, columns: number[]): string {
+  if (columns.length === 0) return xml;
+  const prefix = prefixOf(xml);
+  const cells = columns.map((column) => `${columnLetters(column)}1`).join(' ');
+  const element =
+    `<${prefix}dataValidation allowBlank="1" showInputMessage="1" ` +
+    `promptTitle="${escapeAttribute(COMPUTED_HEADER_NOTE.title)}" prompt="${escapeAttribute(COMPUTED_HEADER_NOTE.text)}" ` +
+    `sqref="${cells}"/>`;
+  return addValidations(xml, [element]);
+}
+
+/** Adds `<dataValidation>` elements, into the existing `<dataValidations>` (its count moved on) or a new one. */
+function addValidations(xml: string, elements: string[]): string {
+  if (elements.length === 0) return xml;
+  const prefix = prefixOf(xml);
+  const added = elements.join('');
   const existing = new RegExp(`<${prefix}dataValidations(\\s[^>]*)?(/?)>`).exec(xml);
   if (!existing) {
-    const element = `<${prefix}dataValidations count="${validations.length}">${added}</${prefix}dataValidations>`;
+    const element = `<${prefix}dataValidations count="${elements.length}">${added}</${prefix}dataValidations>`;
     return insertInOrder(xml, 'dataValidations', element, prefix);
   }
   const closeTag = `</${prefix}dataValidations>`;
   const openTag = existing[0];
-  const count = Number(/\bcount\s*=\s*["'](\d+)["']/.exec(openTag)?.[1] ?? 0) + validations.length;
+  const count = Number(/\bcount\s*=\s*["'](\d+)["']/.exec(openTag)?.[1] ?? 0) + elements.length;
   const newOpen = /\bcount\s*=/.test(openTag)
     ? openTag.replace(/\bcount\s*=\s*["']\d*["']/, `count="${count}"`).replace(/\/>$/, '>')
     : openTag.replace(/\s*\/?>$/, ` count="${count}">`);
@@ -177,8 +232,7 @@ export function addColumnWidths(xml: string, widths: ColumnWidth[]): string {
     ({ column }) => !covered.some((c) => column + 1 >= c.min && column + 1 <= c.max),
   );
   if (fresh.length === 0) return xml;
-  const colXml = (c: ColumnWidth) =>
-    `<${prefix}col min="${c.column + 1}" max="${c.column + 1}" width="${c.width}" customWidth="1"/>`;
+  const colXml = (c: ColumnWidth) => `<${prefix}${colAttributes(c)}/>`;
   if (!colsMatch || (sheetData >= 0 && colsMatch.index > sheetData)) {
     return insertInOrder(xml, 'cols', `<${prefix}cols>${fresh.map(colXml).join('')}</${prefix}cols>`, prefix);
   }
@@ -197,17 +251,24 @@ export function addColumnWidths(xml: string, widths: ColumnWidth[]): string {
   return xml.slice(0, contentStart) + merged.map((c) => c.text).join('') + xml.slice(contentEnd);
 }
 
-/** A new tab's worksheet part: the header row in `headerStyle`, frozen below it, widths set. */
-export function newWorksheetXml(headers: string[], headerStyle: number, widths: ColumnWidth[]): string {
+/** `col min=… max=…` with the width and style of one column (without the prefix and the `/>`). */
+function colAttributes(c: ColumnWidth): string {
+  const style = c.style ? ` style="${c.style}"` : '';
+  return `col min="${c.column + 1}" max="${c.column + 1}" width="${c.width}" customWidth="1"${style}`;
+}
+
+/**
+ * A new tab's worksheet part: the header row (`headerStyles[i]` for header i), frozen below it,
+ * widths and column styles set.
+ */
+export function newWorksheetXml(headers: string[], headerStyles: number[], widths: ColumnWidth[]): string {
   const cells = headers
     .map(
       (header, column) =>
-        `<c r="${columnLetters(column)}1" s="${headerStyle}" t="inlineStr"><is><t>${escapeText(header)}</t></is></c>`,
+        `<c r="${columnLetters(column)}1" s="${headerStyles[column] ?? 0}" t="inlineStr"><is><t>${escapeText(header)}</t></is></c>`,
     )
     .join('');
-  const cols = widths.length
-    ? `<cols>${widths.map((c) => `<col min="${c.column + 1}" max="${c.column + 1}" width="${c.width}" customWidth="1"/>`).join('')}</cols>`
-    : '';
+  const cols = widths.length ? `<cols>${widths.map((c) => `<${colAttributes(c)}/>`).join('')}</cols>` : '';
   const last = headers.length > 0 ? `:${columnLetters(headers.length - 1)}1` : '';
   return (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' +

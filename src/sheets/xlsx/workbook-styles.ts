@@ -1,7 +1,8 @@
 /**
  * What the store needs from the styles part: which cell formats show a number as a date (so a date
  * a person typed reads as a date), and, when it must, a cell format to add (a bold header for a new
- * tab, a date format for a written date). Everything else in styles.xml is left alone.
+ * tab, a filled header and a score number format for the columns productops computes, a date
+ * format for a written date). Everything else in styles.xml is left alone.
  */
 import { CLOSE, END, escapeAttribute, OPEN, XmlReader } from './xml.js';
 
@@ -58,10 +59,28 @@ export function isDateFormatCode(code: string): boolean {
 export const DATE_FORMAT_CODE = 'yyyy-mm-dd hh:mm:ss';
 
 /**
- * The index of a cell format for `kind`, reusing an existing one when the workbook has it, or
- * adding one (a font for bold, a number format for dates). Returns the new styles text too.
+ * Cells of the score columns `init` adds: thousands separators and two decimals (built-in number
+ * format 4, `#,##0.00`, ECMA-376 Part 1, 18.8.30). Every spreadsheet application knows the built-in
+ * id without a `<numFmt>` entry. `#,##0.##` would show at most two decimals, but Excel and Google
+ * Sheets then show a whole number with a dangling separator (`12.`); only LibreOffice hides it.
  */
-export function ensureCellFormat(xml: string, kind: 'boldHeader' | 'date'): { index: number; xml: string } {
+export const SCORE_NUMBER_FORMAT_ID = 4;
+
+/** The fill of the header cells of columns productops computes: Excel's light blue (Accent 1, 80%). */
+export const COMPUTED_HEADER_FILL_RGB = 'FFDDEBF7';
+
+/**
+ * The cell formats the store adds. `boldHeader`: a new tab's header cell. `computedHeader`: the
+ * header of a column productops computes (bold, filled). `date`: a date the store writes. `score`:
+ * a score column's data cells (`SCORE_NUMBER_FORMAT_ID`).
+ */
+export type CellFormatKind = 'boldHeader' | 'computedHeader' | 'date' | 'score';
+
+/**
+ * The index of a cell format for `kind`, reusing an existing one when the workbook has it, or
+ * adding one (a font for bold, a fill, a number format for dates). Returns the new styles text too.
+ */
+export function ensureCellFormat(xml: string, kind: CellFormatKind): { index: number; xml: string } {
   const parsed = scanCellFormats(xml);
   if (kind === 'date') {
     const existing = parsed.formats.findIndex(
@@ -83,16 +102,64 @@ export function ensureCellFormat(xml: string, kind: 'boldHeader' | 'date'): { in
     );
     return { index: parsed.formats.length, xml: next };
   }
-  const existing = parsed.formats.findIndex(
+  if (kind === 'score') {
+    const existing = parsed.formats.findIndex(
+      (format) => format.numFmtId === SCORE_NUMBER_FORMAT_ID && format.plain && format.fontId === 0,
+    );
+    if (existing >= 0) return { index: existing, xml };
+    const next = addToList(
+      xml,
+      'cellXfs',
+      `<xf numFmtId="${SCORE_NUMBER_FORMAT_ID}" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>`,
+    );
+    return { index: parsed.formats.length, xml: next };
+  }
+  const boldHeader = parsed.formats.findIndex(
     (format) => format.numFmtId === 0 && format.plain && parsed.boldFonts.has(format.fontId),
   );
-  if (existing >= 0) return { index: existing, xml };
-  const fontIndex = parsed.fontCount;
-  let next = addToList(xml, 'fonts', `<font><b/>${parsed.firstFontBody}</font>`);
+  if (kind === 'boldHeader' && boldHeader >= 0) return { index: boldHeader, xml };
+  if (kind === 'computedHeader' && parsed.computedFill >= 0) {
+    const existing = parsed.formats.findIndex(
+      (format) =>
+        format.numFmtId === 0 &&
+        format.fillId === parsed.computedFill &&
+        format.borderId === 0 &&
+        parsed.boldFonts.has(format.fontId),
+    );
+    if (existing >= 0) return { index: existing, xml };
+  }
+  let next = xml;
+  let fontIndex = boldHeader >= 0 ? parsed.formats[boldHeader]!.fontId : -1;
+  if (fontIndex < 0) {
+    fontIndex = parsed.fontCount;
+    next = addToList(next, 'fonts', `<font><b/>${parsed.firstFontBody}</font>`);
+  }
+  if (kind === 'boldHeader') {
+    next = addToList(
+      next,
+      'cellXfs',
+      `<xf numFmtId="0" fontId="${fontIndex}" fillId="0" borderId="0" xfId="0" applyFont="1"/>`,
+    );
+    return { index: parsed.formats.length, xml: next };
+  }
+  let fillIndex = parsed.computedFill;
+  if (fillIndex < 0) {
+    const fill = `<fill><patternFill patternType="solid"><fgColor rgb="${COMPUTED_HEADER_FILL_RGB}"/><bgColor indexed="64"/></patternFill></fill>`;
+    if (parsed.hasFills) {
+      fillIndex = parsed.fillCount;
+      next = addToList(next, 'fills', fill);
+    } else {
+      // Fills 0 and 1 are reserved (none, gray125): a styles part without a fill list gets them first.
+      fillIndex = 2;
+      const reserved =
+        '<fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill>';
+      next = withCountOf(addToList(next, 'fills', reserved + fill, 'borders'), 'fills', 3);
+    }
+  }
   next = addToList(
     next,
     'cellXfs',
-    `<xf numFmtId="0" fontId="${fontIndex}" fillId="0" borderId="0" xfId="0" applyFont="1"/>`,
+    `<xf numFmtId="0" fontId="${fontIndex}" fillId="${fillIndex}" borderId="0" xfId="0" applyFont="1" applyFill="1"/>`,
   );
   return { index: parsed.formats.length, xml: next };
 }
@@ -100,6 +167,8 @@ export function ensureCellFormat(xml: string, kind: 'boldHeader' | 'date'): { in
 interface ScannedFormat {
   numFmtId: number;
   fontId: number;
+  fillId: number;
+  borderId: number;
   /** No fill, border or alignment of its own. */
   plain: boolean;
 }
@@ -110,13 +179,28 @@ function scanCellFormats(xml: string) {
   const boldFonts = new Set<number>();
   let fontCount = 0;
   let firstFontBody = '';
+  let fillCount = 0;
+  let hasFills = false;
+  /** The fill `computedHeader` uses, when the workbook already has it (a solid fill of that colour). */
+  let computedFill = -1;
+  let solidFill = false;
   let section = '';
+  const lists = ['fonts', 'fills', 'cellXfs'];
   const reader = new XmlReader(xml);
   for (let kind = reader.next(); kind !== END; kind = reader.next()) {
-    if (kind === CLOSE && (reader.name === 'fonts' || reader.name === 'cellXfs')) section = '';
+    if (kind === CLOSE && lists.includes(reader.name)) section = '';
     if (kind !== OPEN) continue;
-    if (reader.name === 'fonts' || reader.name === 'cellXfs') {
+    if (lists.includes(reader.name)) {
+      if (reader.name === 'fills') hasFills = true;
       section = reader.selfClosing ? '' : reader.name;
+    } else if (reader.name === 'fill' && section === 'fills') {
+      fillCount++;
+      solidFill = false;
+    } else if (reader.name === 'patternFill' && section === 'fills') {
+      solidFill = reader.attribute('patternType') === 'solid';
+    } else if (reader.name === 'fgColor' && section === 'fills') {
+      const rgb = reader.attribute('rgb')?.toUpperCase();
+      if (solidFill && rgb === COMPUTED_HEADER_FILL_RGB && computedFill < 0) computedFill = fillCount - 1;
     } else if (reader.name === 'numFmt') {
       numberFormats.set(Number(reader.attribute('numFmtId')), reader.attribute('formatCode') ?? '');
     } else if (reader.name === 'font' && section === 'fonts') {
@@ -146,16 +230,18 @@ function scanCellFormats(xml: string) {
       formats.push({
         numFmtId: Number(reader.attribute('numFmtId') ?? 0),
         fontId: Number(reader.attribute('fontId') ?? 0),
+        fillId: fill,
+        borderId: border,
         plain: fill === 0 && border === 0 && reader.selfClosing,
       });
     }
   }
-  return { numberFormats, formats, boldFonts, fontCount, firstFontBody };
+  return { numberFormats, formats, boldFonts, fontCount, firstFontBody, fillCount, hasFills, computedFill };
 }
 
 /**
- * Appends an element to a list element of styles.xml (`<fonts>`, `<cellXfs>`, `<numFmts>`) and
- * moves its `count` on. A missing `<numFmts>` is created before `beforeWhenMissing`.
+ * Appends an element to a list element of styles.xml (`<fonts>`, `<fills>`, `<cellXfs>`, `<numFmts>`)
+ * and moves its `count` on. A missing list is created before `beforeWhenMissing`.
  */
 function addToList(xml: string, list: string, element: string, beforeWhenMissing?: string): string {
   const reader = new XmlReader(xml);
@@ -193,6 +279,13 @@ function addToList(xml: string, list: string, element: string, beforeWhenMissing
   if (!anchor) throw new Error(`styles.xml has no <${beforeWhenMissing}>`);
   const prefix = anchor[1] ?? '';
   return `${xml.slice(0, anchor.index)}<${prefix}${list} count="1">${element}</${prefix}${list}>${xml.slice(anchor.index)}`;
+}
+
+/** Sets the `count` of the first `<list>` element. */
+function withCountOf(xml: string, list: string, count: number): string {
+  const open = new RegExp(`<(\\w+:)?${list}(\\s[^>]*)?>`).exec(xml);
+  if (!open) return xml;
+  return xml.slice(0, open.index) + withCount(open[0], count) + xml.slice(open.index + open[0].length);
 }
 
 function withCount(openTag: string, count: number): string {

@@ -24,6 +24,11 @@ import { CLOSE, END, escapeAttribute, OPEN, XmlFormatError, XmlReader } from './
 /** What patching needs besides reading: the date style to use, added to styles.xml on demand. */
 export interface PatchContext extends CellContext {
   dateStyle: () => string;
+  /**
+   * The style of an added header cell, by its text. Without one (or when it returns undefined) an
+   * added header takes its left neighbour's style, so it looks like the headers a person styled.
+   */
+  addedHeaderStyle?: (header: string) => string | undefined;
 }
 
 interface SheetDataSpan {
@@ -365,7 +370,7 @@ export function patchWorksheet(
     while (merges.some((m) => m.top <= 1 && m.bottom >= 1 && first > m.left && first <= m.right)) first++;
     const style = header.find((cell) => cell.column === first - 1)?.style;
     change.addHeaders.forEach((name, index) => {
-      headerStyles.set(first + index, style);
+      headerStyles.set(first + index, context.addedHeaderStyle?.(name) ?? style);
       put(1, first + index, name);
     });
   }

@@ -30,11 +30,13 @@ import { normalizeHeader } from '../tabs.js';
 import { type CellContext, columnLetters, readSharedStrings } from './cell-values.js';
 import {
   addColumnWidths,
+  addHeaderNotes,
   addListValidations,
   type ColumnWidth,
   type ListValidation,
   newWorksheetXml,
   validatedColumns,
+  validatedHeaderColumns,
 } from './data-validations.js';
 import { addWorksheet, createEmptyPackage, removeCalculationChain } from './workbook-edits.js';
 import { notAWorkbookError, toWorkbookError } from './workbook-errors.js';
@@ -49,7 +51,7 @@ import {
   sameContent,
   versionOfBytes,
 } from './workbook-file.js';
-import { ensureCellFormat, readWorkbookStyles } from './workbook-styles.js';
+import { type CellFormatKind, ensureCellFormat, readWorkbookStyles } from './workbook-styles.js';
 import { type PatchContext, patchWorksheet, readWorksheet } from './worksheet-xml.js';
 import type { SheetEntry, XlsxPackage } from './xlsx-package.js';
 import { XlsxPackage as Package } from './xlsx-package.js';
@@ -279,8 +281,8 @@ export class XlsxSheetStore implements SheetStore {
     };
   }
 
-  /** A cell format index for a bold header or a date, added to the styles part when missing. */
-  private addCellFormat(workbook: OpenWorkbook, kind: 'boldHeader' | 'date'): number {
+  /** A cell format index of `kind` (workbook-styles.ts), added to the styles part when missing. */
+  private addCellFormat(workbook: OpenWorkbook, kind: CellFormatKind): number {
     const part = workbook.pkg.workbookRelatedPart('styles');
     const xml = part ? workbook.pkg.text(part) : null;
     if (part === null || xml === null) return 0;
@@ -370,9 +372,15 @@ export class XlsxSheetStore implements SheetStore {
     }
     const headers = uniqueHeaders(tab.headers);
     const style = this.addCellFormat(workbook, 'boldHeader');
-    const widths = headers.map((header, column) => columnWidth(header, column));
+    const marks = this.computedColumnMarks(workbook, headers, tab);
+    const headerStyles = headers.map((header) => Number(marks.headerStyle(header) ?? style));
+    const widths = headers.map((header, column) => columnWidth(header, column, marks.columnStyle(header)));
     const validations = listValidations(headers, 0, tab, new Set(), DROPDOWN_LAST_ROW);
-    const xml = addListValidations(newWorksheetXml(headers, style, widths), validations);
+    const notes = marks.computed.map((header) => headers.indexOf(header));
+    const xml = addHeaderNotes(
+      addListValidations(newWorksheetXml(headers, headerStyles, widths), validations),
+      notes,
+    );
     addWorksheet(workbook.pkg, tab.name, xml);
   }
 
@@ -384,22 +392,54 @@ export class XlsxSheetStore implements SheetStore {
     const missing = uniqueHeaders(tab.headers).filter((header) => !known.has(normalizeHeader(header)));
     if (missing.length === 0) return [];
     const result: WriteResult = { cellsWritten: 0, rowsAppended: 0, warnings: [] };
+    const marks = this.computedColumnMarks(workbook, missing, tab);
+    const context: PatchContext = { ...this.patchContext(workbook), addedHeaderStyle: marks.headerStyle };
     const patched = this.parse(() =>
-      patchWorksheet(
-        sheet.name,
-        xml,
-        { tab: sheet.name, addHeaders: missing },
-        this.patchContext(workbook),
-        result,
-      ),
+      patchWorksheet(sheet.name, xml, { tab: sheet.name, addHeaders: missing }, context, result),
     );
     const first = data.header.length;
-    const widths = missing.map((header, index) => columnWidth(header, first + index));
+    const widths = missing.map((header, index) =>
+      columnWidth(header, first + index, marks.columnStyle(header)),
+    );
     const lastRow = Math.max(DROPDOWN_LAST_ROW, data.lastRow + DROPDOWN_MARGIN_ROWS);
     const withHeaders = patched.bytes ? patched.bytes.toString('utf8') : xml;
     const validations = listValidations(missing, first, tab, validatedColumns(withHeaders), lastRow);
-    workbook.pkg.setText(sheet.part!, addListValidations(addColumnWidths(withHeaders, widths), validations));
+    // A header cell a person already gave a validation keeps it (Excel rejects overlapping ones).
+    const noted = validatedHeaderColumns(withHeaders);
+    const notes = marks.computed
+      .map((header) => first + missing.indexOf(header))
+      .filter((c) => !noted.has(c));
+    workbook.pkg.setText(
+      sheet.part!,
+      addHeaderNotes(addListValidations(addColumnWidths(withHeaders, widths), validations), notes),
+    );
     return missing;
+  }
+
+  /**
+   * How the columns productops computes are marked among `headers` (the ones being added): their
+   * header cells filled (`computedHeader`) and noted, and the score columns' cells given the score
+   * number format through their column style, so cells written later show it. The formats are
+   * added to styles.xml only when one of the headers needs them.
+   */
+  private computedColumnMarks(
+    workbook: OpenWorkbook,
+    headers: string[],
+    tab: NewTab,
+  ): {
+    computed: string[];
+    headerStyle: (header: string) => string | undefined;
+    columnStyle: (header: string) => number | undefined;
+  } {
+    const computed = headers.filter((header) => isListed(header, tab.backendColumns));
+    const scores = headers.filter((header) => isListed(header, tab.scoreColumns));
+    const headerStyle = computed.length ? String(this.addCellFormat(workbook, 'computedHeader')) : undefined;
+    const scoreStyle = scores.length ? this.addCellFormat(workbook, 'score') : undefined;
+    return {
+      computed,
+      headerStyle: (header) => (computed.includes(header) ? headerStyle : undefined),
+      columnStyle: (header) => (scores.includes(header) ? scoreStyle : undefined),
+    };
   }
 }
 
@@ -422,8 +462,14 @@ function uniqueHeaders(headers: string[]): string[] {
   });
 }
 
-function columnWidth(header: string, column: number): ColumnWidth {
-  return { column, width: Math.min(MAX_COLUMN_WIDTH, Math.max(MIN_COLUMN_WIDTH, header.length + 4)) };
+function columnWidth(header: string, column: number, style?: number): ColumnWidth {
+  const width = Math.min(MAX_COLUMN_WIDTH, Math.max(MIN_COLUMN_WIDTH, header.length + 4));
+  return style ? { column, width, style } : { column, width };
+}
+
+function isListed(header: string, names: string[] | undefined): boolean {
+  const key = normalizeHeader(header);
+  return names?.some((name) => normalizeHeader(name) === key) ?? false;
 }
 
 /** Dropdowns for the new columns that take one, skipping columns a person already validated. */

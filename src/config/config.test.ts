@@ -1,0 +1,36 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from './config.js';
+
+/** Loads a config file with `content` from a fresh folder. */
+function load(content: unknown) {
+  const dir = mkdtempSync(join(tmpdir(), 'productops-config-'));
+  writeFileSync(join(dir, 'productops.config.json'), JSON.stringify(content));
+  return loadConfig({ cwd: dir, env: {} });
+}
+
+describe('ranking config', () => {
+  it('defaults: percentiles, and done / shipped / cancelled / archived leave the rank', () => {
+    expect(load({}).ranking).toEqual({
+      normalize: 'percentile',
+      excludeLifecycle: ['done', 'shipped', 'cancelled', 'archived'],
+    });
+  });
+
+  it('"none" and a team\'s own lifecycle values, trimmed and lower-cased', () => {
+    expect(
+      load({ ranking: { normalize: 'none', excludeLifecycle: [' Parked ', 'WONT DO'] } }).ranking,
+    ).toEqual({ normalize: 'none', excludeLifecycle: ['parked', 'wont do'] });
+  });
+
+  it.each([
+    [{ normalize: 'zscore' }, /ranking\.normalize: Invalid option: expected one of "percentile"\|"none"/],
+    [{ excludeLifecycle: 'done' }, /ranking\.excludeLifecycle: /],
+    [{ excludeLifecycle: ['  '] }, /ranking\.excludeLifecycle\.0: a lifecycle_status value cannot be empty/],
+    [{ normalise: 'none' }, /ranking: Unrecognized key: "normalise"/],
+  ])('%j is rejected with its path', (ranking, message) => {
+    expect(() => load({ ranking })).toThrow(message);
+  });
+});
