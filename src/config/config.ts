@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from '../shared/errors.js';
+import { allTabs, normalizeHeader, type TabId } from '../sheets/tabs.js';
 
 export const DEFAULT_CONFIG_FILE = 'productops.config.json';
 
@@ -69,6 +70,9 @@ const configSchema = z
       })
       .strict()
       .prefault({}),
+    columns: z
+      .record(z.string(), z.record(z.string(), z.string().trim().min(1, 'a header cannot be empty')))
+      .default({}),
   })
   .strict();
 
@@ -104,6 +108,12 @@ export interface Config {
     /** `lifecycle_status` values (trimmed, lower-cased) whose initiatives get no priority and no rank. */
     excludeLifecycle: string[];
   };
+  /**
+   * A team's own headers, per tab: column name → the header the team uses for it (`columns` in
+   * the file, keyed by the tab's default or configured name), so adopting productops does not
+   * mean renaming columns.
+   */
+  columns: Record<TabId, Record<string, string>>;
 }
 
 function location(
@@ -200,7 +210,54 @@ export function loadConfig({ path, cwd, env }: LoadConfigOptions): Config {
       normalize: c.ranking.normalize,
       excludeLifecycle: c.ranking.excludeLifecycle.map((s) => s.toLowerCase()),
     },
+    columns: columnHeaders(c.columns, { backlog: c.backlog.tab, ...c.productOps.tabs }, file),
   };
+}
+
+/**
+ * `columns` checked against the tabs' columns: a tab is named by its default name, its configured
+ * name or its id; every key must be one of that tab's columns; two columns cannot share a header.
+ */
+function columnHeaders(
+  raw: Record<string, Record<string, string>>,
+  names: Record<TabId, string>,
+  file: string,
+): Record<TabId, Record<string, string>> {
+  const result: Record<TabId, Record<string, string>> = {
+    backlog: {},
+    scoring: {},
+    mathModels: {},
+    params: {},
+  };
+  for (const [tabKey, headers] of Object.entries(raw)) {
+    const spec = allTabs.find(
+      (tab) => tab.id === tabKey || tab.defaultName === tabKey || names[tab.id] === tabKey,
+    );
+    if (!spec) {
+      const known = allTabs.map((tab) => tab.defaultName).join(', ');
+      throw new ConfigError(`${file}: columns.${tabKey}: not a tab productops knows (use ${known})`);
+    }
+    const seen = new Map<string, string>();
+    for (const [column, header] of Object.entries(headers)) {
+      if (!spec.columns.some((c) => c.name === column)) {
+        throw new ConfigError(
+          `${file}: columns.${tabKey}.${column}: ${spec.defaultName} has no column '${column}' (the keys are productops' column names, e.g. ${spec.columns
+            .slice(0, 3)
+            .map((c) => c.name)
+            .join(', ')})`,
+        );
+      }
+      const other = seen.get(normalizeHeader(header));
+      if (other) {
+        throw new ConfigError(
+          `${file}: columns.${tabKey}: '${column}' and '${other}' both use the header '${header}'`,
+        );
+      }
+      seen.set(normalizeHeader(header), column);
+      result[spec.id][column] = header;
+    }
+  }
+  return result;
 }
 
 /** Loads `.env` from the working directory when there is one (CLI.md). */

@@ -27,6 +27,7 @@ import {
   scoringTab,
   type TabId,
   type TabSpec,
+  withHeaders,
 } from '../sheets/tabs.js';
 import { KEY_SEQUENCE, keysToIssue, readBacklog, writeBacklog } from './backlog-sync.js';
 import {
@@ -186,15 +187,30 @@ interface TabPlan {
 function tabPlans(deps: RunDeps): TabPlan[] {
   const { config } = deps;
   return [
-    { id: 'backlog', spec: backlogTab, name: config.backlog.tab, store: deps.backlog },
-    { id: 'scoring', spec: scoringTab, name: config.productOps.tabs.scoring, store: deps.productOps },
+    {
+      id: 'backlog',
+      spec: withHeaders(backlogTab, config.columns.backlog),
+      name: config.backlog.tab,
+      store: deps.backlog,
+    },
+    {
+      id: 'scoring',
+      spec: withHeaders(scoringTab, config.columns.scoring),
+      name: config.productOps.tabs.scoring,
+      store: deps.productOps,
+    },
     {
       id: 'mathModels',
-      spec: mathModelsTab,
+      spec: withHeaders(mathModelsTab, config.columns.mathModels),
       name: config.productOps.tabs.mathModels,
       store: deps.productOps,
     },
-    { id: 'params', spec: paramsTab, name: config.productOps.tabs.params, store: deps.productOps },
+    {
+      id: 'params',
+      spec: withHeaders(paramsTab, config.columns.params),
+      name: config.productOps.tabs.params,
+      store: deps.productOps,
+    },
   ];
 }
 

@@ -5,7 +5,7 @@
  */
 import { isBlank, parseBoolean, parseNumber } from '../shared/values.js';
 import type { CellValue, TabData, TabRow } from './sheet-store.js';
-import { type ColumnSpec, FRAMEWORKS, normalizeHeader, type TabSpec } from './tabs.js';
+import { type ColumnSpec, FRAMEWORKS, headerOf, normalizeHeader, type TabSpec } from './tabs.js';
 
 export interface Table {
   spec: TabSpec;
@@ -114,9 +114,9 @@ export function missingColumnMessage(data: TabData, column: ColumnSpec): string 
   const candidate = unnamedColumnLike(data, column);
   if (candidate !== null) {
     const letter = columnLetter(candidate);
-    return `${problem}: column ${letter} has no header but holds data that looks like it; type '${column.name}' into cell ${letter}1 and run again (nothing was written)`;
+    return `${problem}: column ${letter} has no header but holds data that looks like it; type '${headerOf(column)}' into cell ${letter}1 and run again (nothing was written)`;
   }
-  return `${problem}: restore the header '${column.name}' in row 1 (or run 'productops init' to add it as a new, empty column) and run again (nothing was written)`;
+  return `${problem}: restore the header '${headerOf(column)}' in row 1 (or run 'productops init' to add it as a new, empty column) and run again (nothing was written)`;
 }
 
 /**

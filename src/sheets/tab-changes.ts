@@ -7,7 +7,7 @@
 import { cellText, isBlank, parseBoolean, parseNumber } from '../shared/values.js';
 import { cell, type Table } from './read-tab.js';
 import type { CellUpdate, CellValue, RowGuard, TabRow, TabWrite } from './sheet-store.js';
-import type { ColumnType } from './tabs.js';
+import { type ColumnType, headerOf } from './tabs.js';
 
 /** Whether the sheet's `current` already shows `desired`, for a column of this type. */
 export function sameCell(type: ColumnType, current: CellValue, desired: CellValue): boolean {
@@ -189,7 +189,12 @@ export class TabChanges {
     });
     if (updates.length === 0 && appends.length === 0) return { write: null, cells: 0, rows: 0 };
     const write: TabWrite = { tab: this.table.name, updates, appends, guards: this.guards(updates) };
-    if (this.addedHeaders.length > 0) write.addHeaders = [...this.addedHeaders];
+    if (this.addedHeaders.length > 0) {
+      write.addHeaders = this.addedHeaders.map((name) => {
+        const column = this.table.spec.columns.find((c) => c.name === name);
+        return column ? headerOf(column) : name;
+      });
+    }
     const appendedCells = appends.reduce((n, r) => n + r.filter((c) => c !== null).length, 0);
     return { write, cells: updates.length + appendedCells, rows: appends.length };
   }

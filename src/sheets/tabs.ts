@@ -21,6 +21,8 @@ export interface ColumnSpec {
   aliases?: string[];
   /** A tab without this column cannot be used: the run stops and names it. */
   required?: boolean;
+  /** The header a team uses for this column instead of `name` (config `columns`). */
+  header?: string;
 }
 
 export type TabId = 'backlog' | 'scoring' | 'mathModels' | 'params';
@@ -173,4 +175,26 @@ export function normalizeHeader(header: unknown): string {
     .trim()
     .toLowerCase()
     .replace(/[\s-]+/g, '_');
+}
+
+/** The header productops looks for and writes for a column: the team's own, or the column's name. */
+export function headerOf(column: ColumnSpec): string {
+  return column.header ?? column.name;
+}
+
+/**
+ * The tab's description with a team's own headers (config `columns`: column name → header). A
+ * mapped column is found by that header (as well as by its name) and written under it, so a team
+ * keeps its `ID`, `Initiative`, `Reach` columns. An empty mapping returns the description itself.
+ */
+export function withHeaders(spec: TabSpec, headers: Readonly<Record<string, string>>): TabSpec {
+  if (Object.keys(headers).length === 0) return spec;
+  return {
+    ...spec,
+    columns: spec.columns.map((column) => {
+      const header = headers[column.name];
+      if (header === undefined) return column;
+      return { ...column, header, aliases: [...(column.aliases ?? []), normalizeHeader(header)] };
+    }),
+  };
 }

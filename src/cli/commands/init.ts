@@ -7,25 +7,28 @@ import type { NewTab, TabData } from '../../sheets/sheet-store.js';
 import {
   backlogTab,
   FRAMEWORKS,
+  headerOf,
   mathModelsTab,
   normalizeHeader,
   paramsTab,
   scoringTab,
   type TabSpec,
+  withHeaders,
 } from '../../sheets/tabs.js';
 import { type CliIo, EXIT, type GlobalOptions } from '../io.js';
 import { openWorkspace } from './workspace.js';
 
+/** The tab `init` creates or completes; headers are the team's own where the config maps them. */
 export function newTab(spec: TabSpec, name: string): NewTab {
   const dropdowns: Record<string, string[]> = {};
-  for (const c of spec.columns) if (c.type === 'framework') dropdowns[c.name] = [...FRAMEWORKS];
+  for (const c of spec.columns) if (c.type === 'framework') dropdowns[headerOf(c)] = [...FRAMEWORKS];
   return {
     name,
-    headers: spec.columns.map((c) => c.name),
+    headers: spec.columns.map(headerOf),
     dropdowns,
-    checkboxes: spec.columns.filter((c) => c.type === 'boolean').map((c) => c.name),
-    backendColumns: spec.columns.filter((c) => c.owner === 'backend').map((c) => c.name),
-    scoreColumns: spec.columns.filter((c) => c.owner === 'backend' && c.type === 'number').map((c) => c.name),
+    checkboxes: spec.columns.filter((c) => c.type === 'boolean').map(headerOf),
+    backendColumns: spec.columns.filter((c) => c.owner === 'backend').map(headerOf),
+    scoreColumns: spec.columns.filter((c) => c.owner === 'backend' && c.type === 'number').map(headerOf),
   };
 }
 
@@ -50,14 +53,18 @@ export async function initCommand(options: GlobalOptions, io: CliIo): Promise<nu
   const blockers: string[] = [];
   try {
     const { config } = ws;
+    const backlogSpec = withHeaders(backlogTab, config.columns.backlog);
+    const scoringSpec = withHeaders(scoringTab, config.columns.scoring);
+    const mathModelsSpec = withHeaders(mathModelsTab, config.columns.mathModels);
+    const paramsSpec = withHeaders(paramsTab, config.columns.params);
     const plans = [
-      { store: ws.backlog, tabs: [[backlogTab, newTab(backlogTab, config.backlog.tab)] as const] },
+      { store: ws.backlog, tabs: [[backlogSpec, newTab(backlogSpec, config.backlog.tab)] as const] },
       {
         store: ws.productOps,
         tabs: [
-          [scoringTab, newTab(scoringTab, config.productOps.tabs.scoring)] as const,
-          [mathModelsTab, newTab(mathModelsTab, config.productOps.tabs.mathModels)] as const,
-          [paramsTab, newTab(paramsTab, config.productOps.tabs.params)] as const,
+          [scoringSpec, newTab(scoringSpec, config.productOps.tabs.scoring)] as const,
+          [mathModelsSpec, newTab(mathModelsSpec, config.productOps.tabs.mathModels)] as const,
+          [paramsSpec, newTab(paramsSpec, config.productOps.tabs.params)] as const,
         ],
       },
     ];
@@ -78,11 +85,14 @@ export async function initCommand(options: GlobalOptions, io: CliIo): Promise<nu
         }
         const { missing, blockers: stop } = missingColumns(spec, existing);
         blockers.push(...stop);
-        const adding = new Set(missing.map((c) => c.name));
+        const adding = new Set(missing.map(headerOf));
         const header = new Set(existing.header.map(normalizeHeader));
-        result.headersAdded.push(...missing.map((c) => ({ tab: existing.name, header: c.name })));
+        result.headersAdded.push(...missing.map((c) => ({ tab: existing.name, header: headerOf(c) })));
         // A column present under an alias is not added again under its own name.
-        toEnsure.push({ ...tab, headers: tab.headers.filter((h) => adding.has(h) || header.has(h)) });
+        toEnsure.push({
+          ...tab,
+          headers: tab.headers.filter((h) => adding.has(h) || header.has(normalizeHeader(h))),
+        });
       }
       planned.push({ store, toEnsure, result });
     }
