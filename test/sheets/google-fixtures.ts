@@ -4,6 +4,7 @@
  * contract needs, acting as a person through the stand-in's direct cell access.
  */
 
+import { afterEach, beforeEach } from 'vitest';
 import { GoogleSheetStore, type GoogleSheetStoreOptions } from '../../src/sheets/google/index.js';
 import type { CellValue } from '../../src/sheets/sheet-store.js';
 import type { SheetsApiStandIn } from '../support/sheets-api-stand-in.js';
@@ -57,4 +58,26 @@ export async function createGoogleHarness(
       standIn.deleteSpreadsheet(spreadsheetId);
     },
   };
+}
+
+/**
+ * Gives each test a new spreadsheet on the stand-in holding `tabs` (and a clean request log), and
+ * deletes it and the test's faults and hooks afterwards. `use` receives each new spreadsheet's id.
+ */
+export function freshSpreadsheetEachTest(
+  standIn: SheetsApiStandIn,
+  tabs: Record<string, CellValue[][]>,
+  use: (spreadsheetId: string) => void,
+): void {
+  let spreadsheetId = '';
+  beforeEach(() => {
+    spreadsheetId = standIn.createSpreadsheet();
+    for (const [tab, rows] of Object.entries(tabs)) standIn.setTab(spreadsheetId, tab, rows);
+    standIn.resetLog();
+    use(spreadsheetId);
+  });
+  afterEach(() => {
+    standIn.resetControls();
+    standIn.deleteSpreadsheet(spreadsheetId);
+  });
 }

@@ -3,10 +3,10 @@
  * only when a column productops knows changed. A volatile formula (NOW(), RAND(), IMPORTRANGE)
  * changes its value on every recalculation, so without that rule every row would look edited.
  */
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { CellValue, TabWrite } from '../../src/sheets/sheet-store.js';
 import { SheetsApiStandIn, type StandInInput } from '../support/sheets-api-stand-in.js';
-import { createTestStore } from './google-fixtures.js';
+import { createTestStore, freshSpreadsheetEachTest } from './google-fixtures.js';
 
 const standIn = await SheetsApiStandIn.start();
 afterAll(() => standIn.close());
@@ -21,14 +21,8 @@ const BACKLOG: StandInInput[][] = [
 ];
 
 let spreadsheetId: string;
-beforeEach(() => {
-  spreadsheetId = standIn.createSpreadsheet();
-  standIn.setTab(spreadsheetId, 'Backlog', BACKLOG);
-  standIn.resetLog();
-});
-afterEach(() => {
-  standIn.resetControls();
-  standIn.deleteSpreadsheet(spreadsheetId);
+freshSpreadsheetEachTest(standIn, { Backlog: BACKLOG }, (id) => {
+  spreadsheetId = id;
 });
 
 const open = () => createTestStore(standIn, spreadsheetId).store;

@@ -5,10 +5,10 @@
  * checks afterwards is the sheet itself: every key's row holds that key's values, no other row
  * holds them, and no row a person typed was overwritten.
  */
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { CellValue, RowGuard, TabWrite } from '../../src/sheets/sheet-store.js';
 import { SheetsApiStandIn } from '../support/sheets-api-stand-in.js';
-import { createTestStore } from './google-fixtures.js';
+import { createTestStore, freshSpreadsheetEachTest } from './google-fixtures.js';
 
 const standIn = await SheetsApiStandIn.start();
 afterAll(() => standIn.close());
@@ -22,14 +22,8 @@ const BACKLOG: CellValue[][] = [
 ];
 
 let spreadsheetId: string;
-beforeEach(() => {
-  spreadsheetId = standIn.createSpreadsheet();
-  standIn.setTab(spreadsheetId, 'Backlog', BACKLOG);
-  standIn.resetLog();
-});
-afterEach(() => {
-  standIn.resetControls();
-  standIn.deleteSpreadsheet(spreadsheetId);
+freshSpreadsheetEachTest(standIn, { Backlog: BACKLOG }, (id) => {
+  spreadsheetId = id;
 });
 
 const grid = () => standIn.getGrid(spreadsheetId, 'Backlog');

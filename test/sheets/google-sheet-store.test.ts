@@ -16,7 +16,7 @@ import { createGoogleSheetStore, GoogleSheetStore } from '../../src/sheets/googl
 import type { CellValue, NewTab, RowGuard, TabWrite } from '../../src/sheets/sheet-store.js';
 import { WorkbookChangedError } from '../../src/sheets/sheet-store.js';
 import { SheetsApiStandIn } from '../support/sheets-api-stand-in.js';
-import { createGoogleHarness, createTestStore } from './google-fixtures.js';
+import { createGoogleHarness, createTestStore, freshSpreadsheetEachTest } from './google-fixtures.js';
 import { describeSheetStoreContract } from './sheet-store-contract.js';
 
 const standIn = await SheetsApiStandIn.start();
@@ -33,14 +33,8 @@ const BACKLOG: CellValue[][] = [
 ];
 
 let spreadsheetId: string;
-beforeEach(() => {
-  spreadsheetId = standIn.createSpreadsheet();
-  standIn.setTab(spreadsheetId, 'Backlog', BACKLOG);
-  standIn.resetLog();
-});
-afterEach(() => {
-  standIn.resetControls();
-  standIn.deleteSpreadsheet(spreadsheetId);
+freshSpreadsheetEachTest(standIn, { Backlog: BACKLOG }, (id) => {
+  spreadsheetId = id;
 });
 
 const grid = (tab = 'Backlog') => standIn.getGrid(spreadsheetId, tab);

@@ -3,7 +3,7 @@
  * edit cells, run a command, read cells back by key.
  */
 
-import { afterAll, afterEach, beforeAll, describe } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe } from 'vitest';
 import { newTab } from '../../src/cli/commands/init.js';
 import { loadConfig } from '../../src/config/config.js';
 import { createDatabase, type Database } from '../../src/db/database.js';
@@ -231,4 +231,31 @@ export function forEachWorkbookBackend(
       });
     });
   }
+}
+
+/**
+ * `forEachWorkbookBackend` with the preamble every flow suite needs: one database per backend,
+ * emptied before each test, and a new harness on a fresh backend, handed to `use` before each test
+ * (with the backend's name, and a way to make another backend of the same kind).
+ */
+export function forEachFlowBackend(
+  use: (
+    harness: FlowHarness,
+    database: Database,
+    name: string,
+    backend: () => WorkbookBackend | undefined,
+  ) => void,
+  suite: (name: string) => void,
+): void {
+  forEachWorkbookBackend((name, open, backend) => {
+    let database: Database;
+    beforeAll(async () => {
+      database = await open();
+    });
+    beforeEach(async () => {
+      await resetDatabase(database);
+      use(await FlowHarness.create(database, backend()), database, name, backend);
+    });
+    suite(name);
+  });
 }
