@@ -176,7 +176,9 @@ export async function main(
     const command = groups.get(group)!.command(verb).description(description);
     flow(usesLlm ? llmOptions(command) : command, name, [name]);
   }
-  const formula = program.command('formula').description('check or evaluate a formula script (docs/formulas.md)');
+  const formula = program
+    .command('formula')
+    .description('check or evaluate a formula script (docs/formulas.md)');
   formula
     .command('check <file>')
     .description("validate a script ('-' reads stdin): prints its issues, inputs and outputs")
