@@ -3,7 +3,11 @@
  * dropped connection), as Google asks: truncated exponential backoff with jitter, honouring
  * `Retry-After` (Sheets API usage limits, "Resolve time-based quota errors"). Bounded twice: by a
  * number of attempts and by the total time spent waiting, so a run fails clearly instead of hanging.
+ * The backoff and `Retry-After` parsing are the shared ones (src/shared/retry.ts).
  */
+import { backoffDelay } from '../../shared/retry.js';
+
+export { parseRetryAfter } from '../../shared/retry.js';
 
 export interface RetryPolicy {
   /** Attempts in all, the first included (default 5). */
@@ -72,24 +76,15 @@ export async function withRetries<T>(
   }
 }
 
-/**
- * "Equal jitter": half the exponential step, plus a random part of the other half, so clients that
- * failed together do not retry together; never shorter than `Retry-After`.
- */
+/** The shared backoff after `failedAttempt` (1-based), never shorter than `Retry-After`. */
 function retryDelay(failedAttempt: number, retryAfterMs: number | undefined, context: RetryContext): number {
   const { policy } = context;
-  const step = Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** (failedAttempt - 1));
-  const backoff = Math.round(step / 2 + context.random() * (step / 2));
+  const backoff = backoffDelay(
+    failedAttempt - 1,
+    { baseMs: policy.initialDelayMs, capMs: policy.maxDelayMs },
+    context.random,
+  );
   return Math.max(backoff, retryAfterMs ?? 0);
-}
-
-/** `Retry-After` as seconds or an HTTP date (RFC 9110 §10.2.3), in milliseconds from `now`. */
-export function parseRetryAfter(value: string | null | undefined, now = Date.now()): number | undefined {
-  if (!value) return undefined;
-  const text = value.trim();
-  if (/^\d+$/.test(text)) return Number(text) * 1000;
-  const date = Date.parse(text);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
 export function realSleep(ms: number): Promise<void> {
