@@ -8,9 +8,9 @@
  * the same framework: a math model's money per day, RICE's reach × impact and WSJF's 3–6 are not
  * one currency, so raw numbers would rank every WSJF item last.
  */
-import { FRAMEWORKS, type Framework } from '../sheets/tabs.js';
+
 import type { FrameworkScore } from './framework.js';
-import { outOfRange, roundScore } from './framework.js';
+import { FRAMEWORKS, type Framework, outOfRange, roundScore } from './framework.js';
 
 export interface ActiveScore {
   framework: Framework | null;

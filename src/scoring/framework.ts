@@ -5,7 +5,10 @@
  */
 
 import type { Parsed } from '../shared/values.js';
-import type { Framework } from '../sheets/tabs.js';
+
+/** The scoring frameworks, in the order people see them (dropdowns, messages). */
+export const FRAMEWORKS = ['RICE', 'WSJF', 'MATH_MODEL'] as const;
+export type Framework = (typeof FRAMEWORKS)[number];
 
 export interface FrameworkScore {
   framework: Framework;

@@ -1,7 +1,7 @@
 /** Framework names as people type them → the canonical name (case-insensitive, SHEETS.md). */
 
 import { cellText, type Parsed } from '../shared/values.js';
-import { FRAMEWORKS, type Framework } from '../sheets/tabs.js';
+import { FRAMEWORKS, type Framework } from './framework.js';
 
 export function parseFramework(raw: unknown): Parsed<Framework> {
   const text = cellText(raw);

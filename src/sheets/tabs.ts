@@ -36,8 +36,8 @@ export interface TabSpec {
   columns: ColumnSpec[];
 }
 
-export const FRAMEWORKS = ['RICE', 'WSJF', 'MATH_MODEL'] as const;
-export type Framework = (typeof FRAMEWORKS)[number];
+// The frameworks are scoring's; the tabs only offer them in a dropdown.
+export { FRAMEWORKS, type Framework } from '../scoring/framework.js';
 
 const text = (name: string, owner: Owner, extra: Partial<ColumnSpec> = {}): ColumnSpec => ({
   name,
