@@ -8,6 +8,7 @@
  * date format. A string is always text and never becomes a formula.
  */
 import { FormulaWithoutResult } from '../../shared/values.js';
+import { columnLetter } from '../read-tab.js';
 import type { CellValue } from '../sheet-store.js';
 import { CLOSE, decodeOoxmlText, END, encodeOoxmlText, escapeText, OPEN, TEXT, XmlReader } from './xml.js';
 
@@ -68,14 +69,6 @@ export function columnOfReference(reference: string): number {
     else if (code !== 36 /* $ */) break;
   }
   return column - 1;
-}
-
-export function columnLetters(column: number): string {
-  let letters = '';
-  for (let rest = column + 1; rest > 0; rest = Math.floor((rest - 1) / 26)) {
-    letters = String.fromCharCode(65 + ((rest - 1) % 26)) + letters;
-  }
-  return letters;
 }
 
 /**

@@ -4,7 +4,8 @@
  * 18.3.1.99: CT_Worksheet is a sequence, and Excel refuses a part whose elements are out of order).
  * A new tab's whole worksheet part is built here too.
  */
-import { columnLetters, columnOfReference } from './cell-values.js';
+import { columnLetter } from '../read-tab.js';
+import { columnOfReference } from './cell-values.js';
 import { escapeAttribute, escapeText } from './xml.js';
 
 /** CT_Worksheet's child elements, in the order the schema requires. */
@@ -175,7 +176,7 @@ export function addListValidations(xml: string, validations: ListValidation[]): 
 export function addHeaderNotes(xml: string, columns: number[]): string {
   if (columns.length === 0) return xml;
   const prefix = prefixOf(xml);
-  const cells = columns.map((column) => `${columnLetters(column)}1`).join(' ');
+  const cells = columns.map((column) => `${columnLetter(column)}1`).join(' ');
   const element =
     `<${prefix}dataValidation allowBlank="1" showInputMessage="1" ` +
     `promptTitle="${escapeAttribute(COMPUTED_HEADER_NOTE.title)}" prompt="${escapeAttribute(COMPUTED_HEADER_NOTE.text)}" ` +
@@ -265,11 +266,11 @@ export function newWorksheetXml(headers: string[], headerStyles: number[], width
   const cells = headers
     .map(
       (header, column) =>
-        `<c r="${columnLetters(column)}1" s="${headerStyles[column] ?? 0}" t="inlineStr"><is><t>${escapeText(header)}</t></is></c>`,
+        `<c r="${columnLetter(column)}1" s="${headerStyles[column] ?? 0}" t="inlineStr"><is><t>${escapeText(header)}</t></is></c>`,
     )
     .join('');
   const cols = widths.length ? `<cols>${widths.map((c) => `<${colAttributes(c)}/>`).join('')}</cols>` : '';
-  const last = headers.length > 0 ? `:${columnLetters(headers.length - 1)}1` : '';
+  const last = headers.length > 0 ? `:${columnLetter(headers.length - 1)}1` : '';
   return (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' +
     '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" ' +

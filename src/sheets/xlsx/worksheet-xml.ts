@@ -8,12 +8,12 @@
  * elements in ascending order, each holding `<c>` elements in ascending column order; `r`
  * attributes are optional (a missing one means "the next one").
  */
+import { columnLetter } from '../read-tab.js';
 import type { CellValue, TabData, TabRow, TabWrite, WriteResult } from '../sheet-store.js';
 import {
   type CellContext,
   type CellElement,
   cellXml,
-  columnLetters,
   columnOfReference,
   prepareCellValue,
   readCellElement,
@@ -344,7 +344,7 @@ export function patchWorksheet(
     return row ? readRowElement(xml, row, context) : [];
   };
   const covered = (row: number, column: number) => merges.length > 0 && coveredByMerge(merges, row, column);
-  const where = (row: number, column: number) => `${tabName}!${columnLetters(column)}${row}`;
+  const where = (row: number, column: number) => `${tabName}!${columnLetter(column)}${row}`;
 
   /** Row number → values to write by column (`undefined`: leave the cell alone). */
   const targets = new Map<number, (CellValue | undefined)[]>();
@@ -439,7 +439,7 @@ export function patchWorksheet(
         const style =
           number === 1 && headerStyles.has(next) ? headerStyles.get(next) : (rowStyle ?? columnStyle(next));
         const text = withPrefix(
-          cellXml(`${columnLetters(next)}${number}`, value, style, context),
+          cellXml(`${columnLetter(next)}${number}`, value, style, context),
           span.prefix,
         );
         if (text === null) continue;
@@ -450,7 +450,7 @@ export function patchWorksheet(
     };
     for (const cell of cells) {
       addNewCellsBefore(cell.column);
-      const reference = `${columnLetters(cell.column)}${number}`;
+      const reference = `${columnLetter(cell.column)}${number}`;
       const original = xml.slice(cell.start, cell.end);
       const keep = cell.hasReference
         ? original
@@ -600,7 +600,7 @@ function growDimension(xml: string, maxRow: number, maxColumn: number): string {
   const bottom = Math.max(range.bottom, maxRow);
   const right = Math.max(range.right, maxColumn);
   if (bottom === range.bottom && right === range.right) return xml;
-  const ref = `${columnLetters(range.left)}${range.top}:${columnLetters(right)}${bottom}`;
+  const ref = `${columnLetter(range.left)}${range.top}:${columnLetter(right)}${bottom}`;
   const start = match.index + match[0].length - match[1]!.length - 1;
   return xml.slice(0, start) + escapeAttribute(ref) + xml.slice(start + match[1]!.length);
 }

@@ -123,16 +123,6 @@ export class XlsxPackage {
     return this.findPart(part) !== null;
   }
 
-  /** Whether any part changed since the package was opened. */
-  get modified(): boolean {
-    return this.changed.size > 0 || this.removed.size > 0;
-  }
-
-  /** The names of the parts that changed or were added or removed, for tests and messages. */
-  changedParts(): string[] {
-    return [...this.changed.keys(), ...this.removed];
-  }
-
   /** The package as a zip: untouched parts as their original compressed bytes, in their order. */
   toBytes(): Buffer {
     const outputs: ZipOutput[] = [];

@@ -17,6 +17,7 @@
 import { mkdir, realpath, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { WorkbookError } from '../../shared/errors.js';
+import { columnLetter } from '../read-tab.js';
 import {
   type NewTab,
   type SheetStore,
@@ -27,7 +28,7 @@ import {
   writableChanges,
 } from '../sheet-store.js';
 import { normalizeHeader } from '../tabs.js';
-import { type CellContext, columnLetters, readSharedStrings } from './cell-values.js';
+import { type CellContext, readSharedStrings } from './cell-values.js';
 import {
   addColumnWidths,
   addHeaderNotes,
@@ -53,8 +54,7 @@ import {
 } from './workbook-file.js';
 import { type CellFormatKind, ensureCellFormat, readWorkbookStyles } from './workbook-styles.js';
 import { type PatchContext, patchWorksheet, readWorksheet } from './worksheet-xml.js';
-import type { SheetEntry, XlsxPackage } from './xlsx-package.js';
-import { XlsxPackage as Package } from './xlsx-package.js';
+import { type SheetEntry, XlsxPackage } from './xlsx-package.js';
 
 /**
  * Dropdowns cover data rows 2 to this row, or 1,000 rows past the last used row when the tab is
@@ -231,7 +231,7 @@ export class XlsxSheetStore implements SheetStore {
       throw toWorkbookError(error, this.path, 'read');
     }
     try {
-      const pkg = Package.open(file.bytes);
+      const pkg = XlsxPackage.open(file.bytes);
       const stylesPart = pkg.workbookRelatedPart('styles');
       const stringsPart = pkg.workbookRelatedPart('sharedStrings');
       const context: CellContext = {
@@ -347,7 +347,7 @@ export class XlsxSheetStore implements SheetStore {
       this.expectedVersion = versionOfBytes(bytes, mtimeMs);
       workbook.version = this.expectedVersion;
       // Keep the saved package compressed, as a read leaves it, not the text of every part it changed.
-      workbook.pkg = Package.open(bytes);
+      workbook.pkg = XlsxPackage.open(bytes);
     } catch (error) {
       this.workbook = null;
       throw toWorkbookError(error, this.path, action);
@@ -486,7 +486,7 @@ function listValidations(
     const values = listValuesFor(header, tab);
     // Never stack a second validation on cells a person already gave one (Excel rejects overlaps).
     if (!values || taken.has(column)) return;
-    const letters = columnLetters(column);
+    const letters = columnLetter(column);
     validations.push({ range: `${letters}2:${letters}${lastRow}`, values });
   });
   return validations;

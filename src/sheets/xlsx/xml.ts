@@ -157,11 +157,6 @@ export class XmlReader {
     return undefined;
   }
 
-  /** The raw attribute text of the current OPEN token (between the name and `>` or `/>`). */
-  rawAttributes(): string {
-    return this.xml.slice(this.attributesStart, this.attributesEnd);
-  }
-
   /** Skips to the CLOSE token of the current OPEN element (or stays, if it is self-closing). */
   skipElement(): void {
     if (this.kind !== OPEN || this.selfClosing) return;
