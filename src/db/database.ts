@@ -9,11 +9,20 @@ import { DatabaseError } from '../shared/errors.js';
 import { redactDatabaseUrl, scrubDatabasePasswords } from './database-url.js';
 import { type DatabaseKind, InvalidDatabaseUrlError, type OpenedDialect } from './dialect.js';
 import { findDialect } from './dialects/index.js';
+import { sqliteFileOf } from './dialects/sqlite.js';
 import { listPendingMigrations, migrateToLatest } from './migrations/index.js';
 import type { Schema } from './schema.js';
 
 /** `database.url` when the config names none (CLI.md): a file beside the config file. */
 export const DEFAULT_DATABASE_URL = 'sqlite:productops.db';
+
+/**
+ * The local file a database URL names (`sqlite:PATH`), or null when it names none (in memory, a
+ * server), so a caller can tell whether opening it would create a file.
+ */
+export function localDatabaseFile(url: string, baseDir: string): string | null {
+  return url.toLowerCase().startsWith('sqlite:') ? sqliteFileOf(url, baseDir) : null;
+}
 
 /** An open, migrated database. */
 export interface Database {

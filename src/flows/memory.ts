@@ -6,15 +6,15 @@
 import { createHash } from 'node:crypto';
 import { upsertRows } from '../db/bulk.js';
 import type { Database } from '../db/database.js';
-import { MAX_SEQUENCE_VALUE, raiseSequence } from '../db/repositories/sequences.js';
+import { MAX_SEQUENCE_VALUE, raiseSequence, readSequence } from '../db/repositories/sequences.js';
 import { cellText, parseBoolean } from '../shared/values.js';
 import type { Framework } from '../sheets/tabs.js';
+import { KEY_SEQUENCE } from './backlog-sync.js';
 import { emptyMemory, type Memory, type RunContext } from './context.js';
 import { modelRowKey } from './models-sync.js';
 import { paramKey } from './params.js';
 import { rememberShared } from './scoring-sync.js';
 
-const SEQUENCE = 'initiative_key';
 /** Rows built and saved at a time for the largest tables: the garbage of one slice dies young. */
 const SAVE_SLICE = 2_000;
 
@@ -64,13 +64,8 @@ export async function loadMemory(database: Database): Promise<Memory> {
   firstSeen.set(memory, new Map(initiatives.map((i) => [i.initiative_key, i.first_seen_at])));
   for (const i of initiatives)
     memory.initiatives.set(i.initiative_key, { title: i.title, archivedAt: i.archived_at });
-  const seq = await db
-    .selectFrom('sequences')
-    .select('last_value')
-    .where('name', '=', SEQUENCE)
-    .executeTakeFirst();
   // A counter pushed past the key limit by an older version is ignored: such numbers were never valid keys.
-  const last = seq?.last_value ?? 0;
+  const last = await readSequence(db, KEY_SEQUENCE);
   memory.sequence = Number.isSafeInteger(last) && last <= MAX_SEQUENCE_VALUE ? last : 0;
   for (const r of await db.selectFrom('row_state').selectAll().execute()) {
     memory.rows.set(`${r.tab}|${r.row_key}`, JSON.parse(r.cells_json) as Record<string, unknown>);
@@ -169,7 +164,7 @@ export async function saveMemory(database: Database, ctx: RunContext, runId: num
 
   await database.db.transaction().execute(async (trx) => {
     // Only ever raised: a lower value saved late (a slower run) must not let keys be issued again.
-    await raiseSequence(trx, SEQUENCE, Math.max(ctx.sequence, ctx.memory.sequence));
+    await raiseSequence(trx, KEY_SEQUENCE, Math.max(ctx.sequence, ctx.memory.sequence));
     if (ctx.include.has('backlog sync') || ctx.include.has('scoring activate')) {
       await upsertRows(
         trx,

@@ -1,8 +1,7 @@
 /** Opens what a flow command needs: the config, both workbook stores and the database. */
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { type Config, loadConfig, loadDotEnv, type WorkbookLocation } from '../../config/config.js';
-import { createDatabase, type Database } from '../../db/database.js';
+import { createDatabase, type Database, localDatabaseFile } from '../../db/database.js';
 import { WorkbookError } from '../../shared/errors.js';
 import { createSheetStore } from '../../sheets/index.js';
 import type { SheetStore } from '../../sheets/sheet-store.js';
@@ -53,8 +52,8 @@ export async function openWorkspace(
   if (options.dryRun) {
     // A dry run writes nothing: no new database file, no migration. Without a usable database it
     // starts from no memory, and says why.
-    const missingSqlite =
-      url.startsWith('sqlite:') && url !== 'sqlite::memory:' && !existsSync(sqliteFile(url, config.baseDir));
+    const file = localDatabaseFile(url, config.baseDir);
+    const missingSqlite = file !== null && !existsSync(file);
     database = missingSqlite ? null : await createDatabase(url, { baseDir: config.baseDir, readOnly: true });
     if (database && database.pendingMigrations.length > 0) {
       const pending = database.pendingMigrations;
@@ -77,11 +76,4 @@ export async function openWorkspace(
       await database?.close();
     },
   };
-}
-
-/** The file a `sqlite:PATH` URL names, resolved as the SQLite dialect resolves it. */
-function sqliteFile(url: string, baseDir: string): string {
-  let path = url.slice('sqlite:'.length);
-  if (path.startsWith('//')) path = path.slice(2);
-  return resolve(baseDir, path);
 }

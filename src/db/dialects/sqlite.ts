@@ -62,6 +62,12 @@ export const sqliteDialect: DatabaseDialect = {
   },
 };
 
+/** The file a `sqlite:` URL names, resolved against `baseDir`; null for an in-memory database. */
+export function sqliteFileOf(url: string, baseDir: string): string | null {
+  const path = parseSqlitePath(url);
+  return path === MEMORY ? null : resolve(baseDir, path);
+}
+
 function parseSqlitePath(url: string): string {
   let path = url.slice('sqlite:'.length);
   if (path.startsWith('//')) path = path.slice(2);

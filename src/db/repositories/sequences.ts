@@ -12,6 +12,10 @@ import type { Schema } from '../schema.js';
  */
 export const MAX_SEQUENCE_VALUE = 999_999_999;
 
+function storable(value: number): boolean {
+  return Number.isSafeInteger(value) && value <= MAX_SEQUENCE_VALUE;
+}
+
 async function ensureRow(db: Kysely<Schema>, name: string): Promise<void> {
   await db
     .insertInto('sequences')
@@ -32,8 +36,13 @@ export async function readSequence(db: Kysely<Schema>, name: string): Promise<nu
 
 /** Raises the counter to `value` if it is lower; never lowers it. */
 export async function raiseSequence(db: Kysely<Schema>, name: string, value: number): Promise<void> {
-  if (!Number.isSafeInteger(value) || value > MAX_SEQUENCE_VALUE) return;
+  if (!storable(value)) return;
   await ensureRow(db, name);
+  await raiseExisting(db, name, value);
+}
+
+/** `raiseSequence` on a counter whose row is known to exist. */
+async function raiseExisting(db: Kysely<Schema>, name: string, value: number): Promise<void> {
   await db
     .updateTable('sequences')
     .set({ last_value: value })
@@ -61,7 +70,7 @@ export async function reserveSequence(
     .where('name', '=', name)
     .where('last_value', '>', MAX_SEQUENCE_VALUE)
     .execute();
-  await raiseSequence(db, name, atLeast);
+  if (storable(atLeast)) await raiseExisting(db, name, atLeast);
   const row = await db
     .updateTable('sequences')
     .set((eb) => ({ last_value: eb('last_value', '+', count) }))
