@@ -215,20 +215,27 @@ function addValidations(xml: string, elements: string[]): string {
   );
 }
 
+/** The `<col>` elements in `xml`: 1-based column ranges, with the style a range gives its cells. */
+export function readColumnRanges(xml: string): { min: number; max: number; style?: string }[] {
+  const ranges: { min: number; max: number; style?: string }[] = [];
+  for (const col of xml.matchAll(/<(?:\w+:)?col\s([^>]*?)\/?>/g)) {
+    const attributes = col[1]!;
+    const min = Number(/\bmin\s*=\s*["'](\d+)["']/.exec(attributes)?.[1]);
+    const max = Number(/\bmax\s*=\s*["'](\d+)["']/.exec(attributes)?.[1]);
+    const style = /\bstyle\s*=\s*["'](\d+)["']/.exec(attributes)?.[1];
+    if (min > 0 && max >= min) ranges.push(style === undefined ? { min, max } : { min, max, style });
+  }
+  return ranges;
+}
+
 /** Sets widths for columns that no `<col>` covers yet; columns a person sized are left alone. */
 export function addColumnWidths(xml: string, widths: ColumnWidth[]): string {
   if (widths.length === 0) return xml;
   const prefix = prefixOf(xml);
   const sheetData = elementOffset(xml, 'sheetData', prefix);
-  const covered: { min: number; max: number }[] = [];
   const colsMatch = new RegExp(`<${prefix}cols(\\s[^>]*)?>([\\s\\S]*?)</${prefix}cols>`).exec(xml);
-  if (colsMatch && (sheetData < 0 || colsMatch.index < sheetData)) {
-    for (const col of colsMatch[2]!.matchAll(/<(?:\w+:)?col\s([^>]*?)\/?>/g)) {
-      const min = Number(/\bmin\s*=\s*["'](\d+)["']/.exec(col[1]!)?.[1]);
-      const max = Number(/\bmax\s*=\s*["'](\d+)["']/.exec(col[1]!)?.[1]);
-      if (min > 0 && max >= min) covered.push({ min, max });
-    }
-  }
+  const covered =
+    colsMatch && (sheetData < 0 || colsMatch.index < sheetData) ? readColumnRanges(colsMatch[2]!) : [];
   const fresh = widths.filter(
     ({ column }) => !covered.some((c) => column + 1 >= c.min && column + 1 <= c.max),
   );

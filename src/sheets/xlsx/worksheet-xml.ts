@@ -19,6 +19,7 @@ import {
   readCellElement,
   sameCellValue,
 } from './cell-values.js';
+import { readColumnRanges } from './data-validations.js';
 import { CLOSE, END, escapeAttribute, OPEN, XmlFormatError, XmlReader } from './xml.js';
 
 /** What patching needs besides reading: the date style to use, added to styles.xml on demand. */
@@ -308,15 +309,10 @@ class Utf8Sink {
 
 /** Column styles from `<cols>` (what Excel gives a new cell in that column), by 0-based column. */
 function readColumnStyles(xml: string, until: number): (column: number) => string | undefined {
-  const ranges: { min: number; max: number; style: string }[] = [];
-  const pattern = /<(?:\w+:)?col\s([^>]*?)\/?>/g;
-  for (let match = pattern.exec(xml); match && match.index < until; match = pattern.exec(xml)) {
-    const attributes = match[1]!;
-    const style = /\bstyle\s*=\s*["'](\d+)["']/.exec(attributes)?.[1];
-    const min = Number(/\bmin\s*=\s*["'](\d+)["']/.exec(attributes)?.[1]);
-    const max = Number(/\bmax\s*=\s*["'](\d+)["']/.exec(attributes)?.[1]);
-    if (style !== undefined && style !== '0' && min > 0 && max >= min) ranges.push({ min, max, style });
-  }
+  // `<cols>` comes before `<sheetData>`: only the part's head is searched.
+  const ranges = readColumnRanges(xml.slice(0, until)).filter(
+    (r) => r.style !== undefined && r.style !== '0',
+  );
   return (column) => ranges.find((r) => column + 1 >= r.min && column + 1 <= r.max)?.style;
 }
 
