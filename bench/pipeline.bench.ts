@@ -8,11 +8,17 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { newTab } from '../src/cli/commands/init.js';
-import { defaultConfigFile } from '../src/config/config.js';
-import type { CellValue } from '../src/sheets/sheet-store.js';
-import { backlogTab, mathModelsTab, paramsTab, scoringTab, type TabSpec } from '../src/sheets/tabs.js';
-import { XlsxSheetStore } from '../src/sheets/xlsx/xlsx-sheet-store.js';
+import { defaultConfigFile } from '../src/config/index.js';
+import {
+  backlogTab,
+  type CellValue,
+  mathModelsTab,
+  newTab,
+  paramsTab,
+  scoringTab,
+  type TabSpec,
+  XlsxSheetStore,
+} from '../src/sheets/index.js';
 
 const COUNT = Number(process.env.BENCH_INITIATIVES ?? 5000);
 const PEAK_TARGET_MB = 400;

@@ -8,5 +8,6 @@ export {
   type FormulaIssue,
   formatIssue,
   functionNames,
+  renderSnippet,
   type ScriptCheck,
 } from './formula/index.js';

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import type { FlowName } from '../flows/context.js';
+import type { FlowName } from '../flows/index.js';
 import { ProductOpsError, UsageError } from '../shared/errors.js';
 import { redactUrls } from '../shared/redact.js';
 import { demoCommand } from './commands/demo.js';

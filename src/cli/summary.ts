@@ -3,7 +3,7 @@
  * `productops run > ranking.txt` keeps them; or, with --json, one JSON document on stdout. Logs
  * and progress lines go to stderr either way.
  */
-import type { PlannedCell, RunReport } from '../flows/run.js';
+import type { PlannedCell, RunReport } from '../flows/index.js';
 import { cellText } from '../shared/values.js';
 import type { CliIo, GlobalOptions } from './io.js';
 

@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from '../shared/errors.js';
-import { allTabs, normalizeHeader, type TabId } from '../sheets/tabs.js';
+import { allTabs, normalizeHeader, type TabId, type WorkbookLocation } from '../sheets/index.js';
 
 export const DEFAULT_CONFIG_FILE = 'productops.config.json';
 
@@ -76,7 +76,8 @@ const configSchema = z
   })
   .strict();
 
-export type WorkbookLocation = { kind: 'xlsx'; path: string } | { kind: 'google'; spreadsheetId: string };
+// Where a workbook is belongs to the sheets module; re-exported for this module's importers.
+export type { WorkbookLocation };
 
 export interface Config {
   /** The config file, or undefined when running on defaults. */

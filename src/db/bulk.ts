@@ -5,6 +5,7 @@
  */
 import type { Insertable, Kysely } from 'kysely';
 import type { Schema } from './schema.js';
+import { type DbHandle, inTransaction, kyselyOf } from './transaction.js';
 
 /**
  * Bound parameters per statement: SQLite allows 32,766 (SQLITE_MAX_VARIABLE_NUMBER since 3.32),
@@ -13,6 +14,11 @@ import type { Schema } from './schema.js';
 const MAX_PARAMETERS = 32_766;
 /** Beyond a few hundred rows a longer statement is no faster, only heavier to build and parse. */
 const MAX_ROWS_PER_STATEMENT = 500;
+/**
+ * Rows handed to `upsertRows` at a time by `upsertRowsInSlices`: the largest tables (40,000
+ * params) are grouped, deduplicated and written one slice at a time.
+ */
+export const UPSERT_SLICE_ROWS = 2_000;
 
 type TableName = keyof Schema & string;
 type ColumnOf<T extends TableName> = keyof Schema[T] & string;
@@ -27,7 +33,7 @@ type UntypedDatabase = Kysely<Record<string, Record<string, unknown>>>;
  * Returns how many distinct rows were written.
  */
 export async function upsertRows<T extends TableName>(
-  db: Kysely<Schema>,
+  db: DbHandle,
   table: T,
   rows: readonly Insertable<Schema[T]>[],
   keyColumns: readonly ColumnOf<T>[],
@@ -60,10 +66,46 @@ export async function upsertRows<T extends TableName>(
     }
   };
 
-  const untyped = db as unknown as UntypedDatabase;
+  const untyped = kyselyOf(db) as unknown as UntypedDatabase;
   if (untyped.isTransaction) await write(untyped);
   else await untyped.transaction().execute(write);
   return groups.reduce((count, group) => count + group.rows.length, 0);
+}
+
+/**
+ * `upsertRows` over `rows` taken UPSERT_SLICE_ROWS at a time (an array, or a generator that builds
+ * them slice by slice), all in one transaction (the caller's, when `db` is one). Returns the rows
+ * written, a key repeated in two slices counting twice (the later row wins).
+ */
+export async function upsertRowsInSlices<T extends TableName>(
+  db: DbHandle,
+  table: T,
+  rows: Iterable<Insertable<Schema[T]>>,
+  keyColumns: readonly ColumnOf<T>[],
+): Promise<number> {
+  return inTransaction(db, async (trx) => {
+    let written = 0;
+    for (const slice of slices(rows, UPSERT_SLICE_ROWS))
+      written += await upsertRows(trx, table, slice, keyColumns);
+    return written;
+  });
+}
+
+/** `items` in arrays of `size` (the last one shorter); an array is sliced without a copy of the whole. */
+export function* slices<T>(items: Iterable<T>, size: number): Generator<T[]> {
+  if (Array.isArray(items)) {
+    for (let start = 0; start < items.length; start += size) yield items.slice(start, start + size);
+    return;
+  }
+  let slice: T[] = [];
+  for (const item of items) {
+    slice.push(item);
+    if (slice.length === size) {
+      yield slice;
+      slice = [];
+    }
+  }
+  if (slice.length > 0) yield slice;
 }
 
 /** Last row per key wins, in first-seen order: PostgreSQL refuses to update one row twice per statement. */

@@ -1,8 +1,11 @@
 /**
  * Opening the database: one call turns a `database.url` into a ready, migrated Kysely instance.
  * The single place where database failures become DatabaseError, with the URL's password masked
- * and the library's error kept as `cause`; code holding a Database afterwards uses Kysely
- * directly, and a failing query there throws the driver's own error.
+ * and the library's error kept as `cause`: failures while opening say what could not be done
+ * ("Cannot open…", "Cannot migrate…"); any failure after that (a query, a transaction, a lost
+ * server, a full disk, a constraint, a locked file) is re-thrown by the driver wrapper of
+ * driver-errors.ts as `Database error on URL: reason`. The driver's error stays reachable as
+ * `cause` (its code through `driverErrorCode`).
  */
 import { Kysely, type MigrationResultSet, sql } from 'kysely';
 import { DatabaseError } from '../shared/errors.js';
@@ -10,6 +13,7 @@ import { redactDatabaseUrl, scrubDatabasePasswords } from './database-url.js';
 import { type DatabaseKind, InvalidDatabaseUrlError, type OpenedDialect } from './dialect.js';
 import { findDialect } from './dialects/index.js';
 import { sqliteFileOf } from './dialects/sqlite.js';
+import { wrapDriverErrors } from './driver-errors.js';
 import { listPendingMigrations, migrateToLatest } from './migrations/index.js';
 import type { Schema } from './schema.js';
 
@@ -27,8 +31,10 @@ export function localDatabaseFile(url: string, baseDir: string): string | null {
 /** An open, migrated database. */
 export interface Database {
   /**
-   * Typed queries on every table of schema.ts. Use `db.transaction().execute(…)` for writes that
-   * must land together, `.returning('id')` to learn an assigned id (`insertId` is SQLite-only).
+   * Typed queries on every table of schema.ts, for `src/db`: code outside it uses the repository
+   * functions (repositories/, exported from index.ts) and `withTransaction`. Use
+   * `db.transaction().execute(…)` for writes that must land together, `.returning('id')` to learn
+   * an assigned id (`insertId` is SQLite-only). A failing query throws DatabaseError.
    */
   readonly db: Kysely<Schema>;
   /** The engine, for the rare query that differs (most code should not need it). */
@@ -92,7 +98,13 @@ export async function createDatabase(url: string, options: CreateDatabaseOptions
   }
 
   const where = opened.location ? `${displayUrl} (${opened.location})` : displayUrl;
-  const db = new Kysely<Schema>({ dialect: opened.dialect });
+  // Errors pass through unchanged until the database is open, then become DatabaseError.
+  const errors = wrapDriverErrors(opened.dialect, (error) =>
+    error instanceof DatabaseError
+      ? error
+      : new DatabaseError(`Database error on ${displayUrl}: ${describeError(error, url)}`, { cause: error }),
+  );
+  const db = new Kysely<Schema>({ dialect: errors.dialect });
   const fail = async (message: string, cause: unknown): Promise<never> => {
     await db.destroy().catch(() => {
       // Already failing: the original error is the one worth reporting.
@@ -123,6 +135,7 @@ export async function createDatabase(url: string, options: CreateDatabaseOptions
     }
   }
 
+  errors.start();
   let closing: Promise<void> | undefined;
   return {
     db,

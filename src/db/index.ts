@@ -1,15 +1,43 @@
 /**
  * The database: what the backend derives and remembers (schema.ts), on SQLite or PostgreSQL.
- * Open it with `createDatabase(url)`, then query `database.db` with Kysely; write many rows with
- * `upsertRows`. The engine implementations in `dialects/` are internal.
+ * Open it with `createDatabase(url)`, then read and write it through the repository functions
+ * below, several at once with `withTransaction(database, async (tx) => …)`. Every failure is a
+ * DatabaseError naming the database (password masked). The engine implementations in `dialects/`
+ * are internal; nothing here needs a kysely import.
  */
-export { upsertRows } from './bulk.js';
+export { UPSERT_SLICE_ROWS, upsertRows } from './bulk.js';
 export {
   type CreateDatabaseOptions,
   createDatabase,
   type Database,
   DEFAULT_DATABASE_URL,
+  localDatabaseFile,
 } from './database.js';
 export { redactDatabaseUrl } from './database-url.js';
 export type { DatabaseKind } from './dialect.js';
+export { driverErrorCode } from './driver-errors.js';
+export {
+  insertScoreHistory,
+  loadFrameworkScores,
+  upsertFrameworkScores,
+} from './repositories/framework-scores.js';
+export { archiveInitiatives, loadInitiatives, upsertInitiatives } from './repositories/initiatives.js';
+export { assignLlmCallsToRun, insertLlmCall, type NewLlmCall } from './repositories/llm-calls.js';
+export { loadMathModels, upsertMathModels } from './repositories/math-models.js';
+export { loadParams, upsertParams } from './repositories/params.js';
+export { loadRowState, upsertRowState } from './repositories/row-state.js';
+export {
+  acquireRunLock,
+  type RunLock,
+  type RunLockOptions,
+  RunLockTimeoutError,
+} from './repositories/run-lock.js';
+export { insertRun } from './repositories/runs.js';
+export {
+  MAX_SEQUENCE_VALUE,
+  raiseSequence,
+  readSequence,
+  reserveSequence,
+} from './repositories/sequences.js';
 export type * from './schema.js';
+export { type DbHandle, type DbTransaction, withTransaction } from './transaction.js';

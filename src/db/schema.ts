@@ -9,7 +9,7 @@
  * The SQL behind these types (column types, primary keys, indexes, 0/1 checks) is in
  * `migrations/`; a change here needs a new migration there.
  */
-import type { Generated } from 'kysely';
+import type { Generated, Insertable, Selectable } from 'kysely';
 
 /** One row per initiative key ever seen on the Central Backlog. */
 export interface InitiativesTable {
@@ -159,3 +159,23 @@ export interface Schema {
   runs: RunsTable;
   llm_calls: LlmCallsTable;
 }
+
+/*
+ * Row types, as the repository functions (repositories/) take and return them: `…Row` is a row as
+ * read, `New…Row` one to write (a nullable column may be left out: an upsert then keeps the stored
+ * value, an insert stores null). Ids are assigned by the database and never written.
+ */
+export type InitiativeRow = Selectable<InitiativesTable>;
+export type NewInitiativeRow = Insertable<InitiativesTable>;
+export type FrameworkScoreRow = Selectable<FrameworkScoresTable>;
+export type NewFrameworkScoreRow = Insertable<FrameworkScoresTable>;
+export type MathModelRow = Selectable<MathModelsTable>;
+export type NewMathModelRow = Insertable<MathModelsTable>;
+export type ParamRow = Selectable<ParamsTable>;
+export type NewParamRow = Insertable<ParamsTable>;
+export type ScoreHistoryRow = Selectable<ScoreHistoryTable>;
+export type NewScoreHistoryRow = Omit<Insertable<ScoreHistoryTable>, 'id'>;
+export type RowStateRow = Selectable<RowStateTable>;
+export type NewRowStateRow = Insertable<RowStateTable>;
+export type RunRow = Selectable<RunsTable>;
+export type NewRunRow = Omit<Insertable<RunsTable>, 'id'>;

@@ -1,15 +1,14 @@
 /**
- * Flow 1, backlog sync. First phase (`readBacklog`): the Central Backlog's rows become
+ * Flow 1, backlog sync. `runBacklogSync`: the Central Backlog's rows become the scoreboard's
  * initiatives; a row with a title and no key gets the next key from the database sequence;
- * duplicated keys are reported and left unscored. Second phase (`writeBacklog`): the active
- * scores, priority, rank and warnings go back to each row, with `updated_at` when anything changed.
+ * duplicated keys are reported and left unscored; keys the database knows that no row carries any
+ * more are archived. `runBacklogWrite` (after scoring): the active scores, priority, rank and
+ * warnings go back to each row, with `updated_at` when anything changed.
  */
-import { MAX_SEQUENCE_VALUE } from '../db/repositories/sequences.js';
-import { parseFramework } from '../scoring/registry.js';
-import { cellText, isBlank, parseBoolean, parseNumber } from '../shared/values.js';
-import { cell, type Table } from '../sheets/read-tab.js';
-import { backlogTab } from '../sheets/tabs.js';
-import { at, changesFor, type Initiative, type RunContext, setBackendCell, step, warn } from './context.js';
+import { MAX_SEQUENCE_VALUE } from '../db/index.js';
+import { type BoardInitiative, newInitiative, type Scoreboard } from '../scoring/index.js';
+import { type BacklogTab, hasContent, type TabRecord } from '../sheets/index.js';
+import type { FlowReport, Ledger } from './ledger.js';
 
 const FLOW = 'backlog sync' as const;
 const KEY_PATTERN = /^INIT-(\d{6,})$/;
@@ -25,13 +24,12 @@ function keyNumber(key: string): number | null {
 }
 
 /** How many Backlog rows need a new key (a title, no key), and the highest key number in use. */
-export function keysToIssue(table: Table): { count: number; highest: number } {
+export function keysToIssue(records: readonly TabRecord<BacklogTab>[]): { count: number; highest: number } {
   let count = 0;
   let highest = 0;
-  for (const row of table.rows) {
-    const key = cellText(cell(table, row, 'initiative_key'));
-    if (key === '' && cellText(cell(table, row, 'title')) !== '') count++;
-    highest = Math.max(highest, keyNumber(key) ?? 0);
+  for (const r of records) {
+    if (r.initiative_key === '' && r.title !== '') count++;
+    highest = Math.max(highest, keyNumber(r.initiative_key) ?? 0);
   }
   return { count, highest };
 }
@@ -44,51 +42,47 @@ export function formatKey(n: number): string {
  * The next key's number: from the range reserved in the database for this run, or (a dry run, no
  * database) counted on from the highest key seen.
  */
-function nextKeyNumber(ctx: RunContext): number {
-  const reserved = ctx.reservedKeys;
+function nextKeyNumber(ledger: Ledger): number {
+  const reserved = ledger.reservedKeys;
   if (reserved && reserved.next <= reserved.last) {
     const n = reserved.next++;
-    ctx.sequence = Math.max(ctx.sequence, n);
+    ledger.sequence = Math.max(ledger.sequence, n);
     return n;
   }
-  ctx.sequence += 1;
-  return ctx.sequence;
+  ledger.sequence += 1;
+  return ledger.sequence;
 }
 
-export function readBacklog(ctx: RunContext): void {
-  const table = ctx.tables.backlog!;
-  const changes = changesFor(ctx, 'backlog')!;
-  const report = step(ctx, FLOW);
-  report.rowsRead = table.rows.length;
+export function runBacklogSync(board: Scoreboard, ledger: Ledger): FlowReport {
+  const table = ledger.tables.backlog;
+  const records = ledger.records('backlog');
+  const report = ledger.report(FLOW);
+  report.rowsRead = records.length;
 
   // Keys never come from row positions: the sequence continues above every key ever seen.
-  let highest = ctx.memory.sequence;
-  for (const row of table.rows) {
-    const key = cellText(cell(table, row, 'initiative_key'));
+  let highest = ledger.memory.sequence;
+  for (const r of records) {
+    const key = r.initiative_key;
     const n = keyNumber(key);
     if (n !== null) highest = Math.max(highest, n);
     else if (KEY_PATTERN.test(key)) {
-      warn(ctx, FLOW, {
-        ...at(table, row, 'initiative_key'),
+      ledger.warn(FLOW, {
+        ...ledger.at('backlog', r.row, 'initiative_key'),
         key,
         message: `initiative_key '${key}' has more than nine digits: it still names this initiative, but new keys do not continue from it`,
       });
     }
   }
-  ctx.sequence = highest;
+  ledger.sequence = highest;
 
   const byKey = new Map<string, number[]>();
-  const candidates: { row: (typeof table.rows)[number]; key: string; title: string }[] = [];
-  for (const row of table.rows) {
-    const title = cellText(cell(table, row, 'title'));
-    let key = cellText(cell(table, row, 'initiative_key'));
-    if (title === '') {
-      const hasContent = backlogTab.columns.some(
-        (c) => c.owner !== 'backend' && c.name !== 'title' && !isBlank(cell(table, row, c.name)),
-      );
-      if (hasContent) {
-        warn(ctx, FLOW, {
-          ...at(table, row, 'title'),
+  const candidates: { record: TabRecord<BacklogTab>; key: string }[] = [];
+  for (const r of records) {
+    let key = r.initiative_key;
+    if (r.title === '') {
+      if (hasContent(table, r.row, (c) => c.owner !== 'backend' && c.name !== 'title')) {
+        ledger.warn(FLOW, {
+          ...ledger.at('backlog', r.row, 'title'),
           key: key || null,
           message: 'This row has no title, so it is ignored: give it a title to score it',
         });
@@ -96,44 +90,40 @@ export function readBacklog(ctx: RunContext): void {
       continue;
     }
     if (key === '') {
-      if (!ctx.include.has(FLOW)) continue; // only backlog sync may write a key
-      key = formatKey(nextKeyNumber(ctx));
-      changes.set(row, 'initiative_key', key, FLOW);
+      if (!ledger.include.has(FLOW)) continue; // only backlog sync may write a key
+      key = formatKey(nextKeyNumber(ledger));
+      ledger.set(FLOW, 'backlog', r.row, 'initiative_key', key);
     }
-    candidates.push({ row, key, title });
-    byKey.set(key, [...(byKey.get(key) ?? []), row.rowNumber]);
+    candidates.push({ record: r, key });
+    byKey.set(key, [...(byKey.get(key) ?? []), r.row.rowNumber]);
   }
 
-  for (const { row, key, title } of candidates) {
+  for (const { record: r, key } of candidates) {
     const rows = byKey.get(key)!;
     if (rows.length > 1) {
       const message = `initiative_key '${key}' is on rows ${rows.join(', ')}: keep it on one row and clear it on the others (a blank key gets a new one)`;
-      ctx.duplicateBacklogRows.set(row, message);
-      warn(ctx, FLOW, { ...at(table, row, 'initiative_key'), key, message });
+      ledger.duplicateBacklogRows.set(r.row, { key, message });
+      ledger.warn(FLOW, { ...ledger.at('backlog', r.row, 'initiative_key'), key, message });
       continue;
     }
-    const initiative: Initiative = {
+    const useMath = r.use_math_model;
+    board.initiatives.set(
       key,
-      title,
-      row,
-      problems: [],
-      framework: parseFramework(cell(table, row, 'active_scoring_framework')),
-      useMathModel: false,
-      coefficient: parseNumber(cell(table, row, 'strategic_priority_coefficient')),
-      effortDays: parseNumber(cell(table, row, 'effort_engineering_days')),
-      lifecycle: cellText(cell(table, row, 'lifecycle_status'))
-        .trim()
-        .toLowerCase(),
-      models: [],
-      scores: {},
-      inputWarnings: [],
-      mathWarnings: [],
-    };
-    const useMath = parseBoolean(cell(table, row, 'use_math_model'));
-    initiative.useMathModel = useMath.kind === 'ok' && useMath.value;
-    ctx.initiatives.set(key, initiative);
+      newInitiative({
+        key,
+        title: r.title,
+        framework: r.active_scoring_framework,
+        useMathModel: useMath.kind === 'ok' && useMath.value,
+        coefficient: r.strategic_priority_coefficient,
+        effortDays: r.effort_engineering_days,
+        lifecycle: r.lifecycle_status.toLowerCase(),
+      }),
+    );
+    ledger.backlogRows.set(key, r.row);
+    ledger.backlogRecords.set(key, r);
   }
-  archiveDeleted(ctx, table);
+  archiveDeleted(board, ledger, records);
+  return report;
 }
 
 /**
@@ -142,14 +132,14 @@ export function readBacklog(ctx: RunContext): void {
  * ignored, said once here rather than as warnings on every run. A row pasted back with the key
  * brings it back.
  */
-function archiveDeleted(ctx: RunContext, table: Table): void {
-  const onBacklog = new Set(table.rows.map((row) => cellText(cell(table, row, 'initiative_key'))));
-  for (const [key, remembered] of ctx.memory.initiatives) {
+function archiveDeleted(board: Scoreboard, ledger: Ledger, records: readonly TabRecord<BacklogTab>[]): void {
+  const onBacklog = new Set(records.map((r) => r.initiative_key));
+  for (const [key, remembered] of ledger.memory.initiatives) {
     if (onBacklog.has(key)) continue;
-    ctx.archived.add(key);
+    board.archived.add(key);
     if (remembered.archivedAt !== null) continue;
-    warn(ctx, FLOW, {
-      ...at(table, null, null),
+    ledger.warn(FLOW, {
+      ...ledger.at('backlog', null, null),
       key,
       message: `'${remembered.title}' is no longer on the Central Backlog (its row was deleted), so it is archived: its rows on the other tabs are kept but no longer scored. Paste the row back with its key to restore it`,
     });
@@ -157,11 +147,14 @@ function archiveDeleted(ctx: RunContext, table: Table): void {
 }
 
 /** Problems with the Backlog's own cells, found after the shared fields were merged. */
-export function backlogProblems(ctx: RunContext, i: Initiative): void {
-  const table = ctx.tables.backlog!;
-  const report = (column: string, message: string) => {
+export function backlogProblems(ledger: Ledger, i: BoardInitiative): void {
+  const row = ledger.backlogRows.get(i.key)!;
+  const report = (
+    column: 'active_scoring_framework' | 'strategic_priority_coefficient' | 'effort_engineering_days',
+    message: string,
+  ) => {
     i.problems.push(message);
-    warn(ctx, FLOW, { ...at(table, i.row, column), key: i.key, message });
+    ledger.warn(FLOW, { ...ledger.at('backlog', row, column), key: i.key, message });
   };
   if (i.framework.kind === 'bad')
     report('active_scoring_framework', `active_scoring_framework: ${i.framework.message}`);
@@ -186,31 +179,46 @@ export function backlogProblems(ctx: RunContext, i: Initiative): void {
   }
 }
 
-export function writeBacklog(ctx: RunContext): void {
-  const table = ctx.tables.backlog!;
-  const changes = changesFor(ctx, 'backlog')!;
-  const set = (i: { row: Initiative['row'] }, key: string, column: string, value: string | number | null) =>
-    setBackendCell(ctx, FLOW, 'backlog', i.row, key, column, value);
-
-  for (const i of ctx.initiatives.values()) {
+/** The active scores, priority, rank and warnings back on each Backlog row. */
+export function runBacklogWrite(board: Scoreboard, ledger: Ledger): FlowReport {
+  for (const i of board.initiatives.values()) {
+    const row = ledger.backlogRows.get(i.key)!;
+    const set = (
+      column:
+        | 'value_score'
+        | 'effort_score'
+        | 'overall_score'
+        | 'priority_score'
+        | 'rank'
+        | 'score_warnings'
+        | 'updated_at',
+      value: string | number | null,
+    ) => ledger.setBackendCell(FLOW, 'backlog', row, i.key, column, value);
     const a = i.active;
     const warnings = [...i.problems, ...(a?.warnings ?? [])];
     let changed = false;
-    changed = set(i, i.key, 'value_score', a?.value ?? null) || changed;
-    changed = set(i, i.key, 'effort_score', a?.effort ?? null) || changed;
-    changed = set(i, i.key, 'overall_score', a?.overall ?? null) || changed;
-    changed = set(i, i.key, 'priority_score', a?.priority ?? null) || changed;
-    changed = set(i, i.key, 'rank', i.rank ?? null) || changed;
-    changed = set(i, i.key, 'score_warnings', warnings.join('; ') || null) || changed;
+    changed = set('value_score', a?.value ?? null) || changed;
+    changed = set('effort_score', a?.effort ?? null) || changed;
+    changed = set('overall_score', a?.overall ?? null) || changed;
+    changed = set('priority_score', a?.priority ?? null) || changed;
+    changed = set('rank', i.rank ?? null) || changed;
+    changed = set('score_warnings', warnings.join('; ') || null) || changed;
     // Key assignment and mirrored shared fields count as changes to the row too.
-    const touched = changes.rowChanges(i.row, 'updated_at');
-    if (changed || touched) set(i, i.key, 'updated_at', ctx.now);
+    const touched = ledger.rowChanges('backlog', row, 'updated_at');
+    if (changed || touched) set('updated_at', ledger.now);
   }
-  for (const [row, message] of ctx.duplicateBacklogRows) {
-    const key = cellText(cell(table, row, 'initiative_key'));
-    for (const column of ['value_score', 'effort_score', 'overall_score', 'priority_score', 'rank']) {
-      setBackendCell(ctx, FLOW, 'backlog', row, `${key}@${row.rowNumber}`, column, null);
+  for (const [row, { key, message }] of ledger.duplicateBacklogRows) {
+    const rowKey = `${key}@${row.rowNumber}`;
+    for (const column of [
+      'value_score',
+      'effort_score',
+      'overall_score',
+      'priority_score',
+      'rank',
+    ] as const) {
+      ledger.setBackendCell(FLOW, 'backlog', row, rowKey, column, null);
     }
-    setBackendCell(ctx, FLOW, 'backlog', row, `${key}@${row.rowNumber}`, 'score_warnings', message);
+    ledger.setBackendCell(FLOW, 'backlog', row, rowKey, 'score_warnings', message);
   }
+  return ledger.report(FLOW);
 }

@@ -4,23 +4,76 @@
  * sheets as changed and converge, never forget a person's edit.
  */
 import { createHash } from 'node:crypto';
-import { upsertRows } from '../db/bulk.js';
-import type { Database } from '../db/database.js';
-import { MAX_SEQUENCE_VALUE, raiseSequence, readSequence } from '../db/repositories/sequences.js';
+import {
+  archiveInitiatives,
+  type Database,
+  insertScoreHistory,
+  loadFrameworkScores,
+  loadInitiatives,
+  loadMathModels,
+  loadParams,
+  loadRowState,
+  MAX_SEQUENCE_VALUE,
+  raiseSequence,
+  readSequence,
+  upsertFrameworkScores,
+  upsertInitiatives,
+  upsertMathModels,
+  upsertParams,
+  upsertRowState,
+  withTransaction,
+} from '../db/index.js';
+import { paramId, type Scoreboard } from '../scoring/index.js';
 import { cellText, parseBoolean } from '../shared/values.js';
-import type { Framework } from '../sheets/tabs.js';
 import { KEY_SEQUENCE } from './backlog-sync.js';
-import { emptyMemory, type Memory, type RunContext } from './context.js';
+import type { Ledger } from './ledger.js';
 import { modelRowKey } from './models-sync.js';
-import { paramKey } from './params.js';
 import { rememberShared } from './scoring-sync.js';
+
+/** What the database remembers from earlier runs; empty on a fresh database. */
+export interface Memory {
+  /** Highest initiative key number issued or seen. */
+  sequence: number;
+  /** `tab|rowKey` → column → value as last seen (shared fields) or last written (backend cells). */
+  rows: Map<string, Record<string, unknown>>;
+  /** `key|model` → version memory. */
+  models: Map<
+    string,
+    { version: number | null; approvedFormulaText: string | null; llmSuggestedAt: string | null }
+  >;
+  /** `key|framework|name` → how the value and approval looked last time. */
+  params: Map<string, { valueText: string; approved: boolean; lastUpdatedAt: string | null }>;
+  /**
+   * Every initiative key the database knows → when it was archived (its Backlog row was deleted),
+   * null while it is on the Backlog.
+   */
+  initiatives: Map<string, { title: string; archivedAt: string | null }>;
+  /** `key|framework` → the last stored score, to record history only when a score changes. */
+  scores: Map<string, { value: number | null; effort: number | null; overall: number | null }>;
+  /**
+   * `table|primary key` → a digest of the row as loaded (timestamps left out), so a save writes
+   * only rows that differ; empty on a fresh database or a dry run without one.
+   */
+  digests: Map<string, string>;
+  /** When each initiative was first seen, kept as it is on every save. */
+  firstSeen: Map<string, string>;
+}
+
+export function emptyMemory(): Memory {
+  return {
+    sequence: 0,
+    rows: new Map(),
+    initiatives: new Map(),
+    models: new Map(),
+    params: new Map(),
+    scores: new Map(),
+    digests: new Map(),
+    firstSeen: new Map(),
+  };
+}
 
 /** Rows built and saved at a time for the largest tables: the garbage of one slice dies young. */
 const SAVE_SLICE = 2_000;
-
-/** The rows each table held when the command started, by primary key, to write only what changed. */
-const snapshots = new WeakMap<Memory, Map<string, string>>();
-const firstSeen = new WeakMap<Memory, Map<string, string>>();
 
 /**
  * A row's identity and a digest of its content (timestamps left out, and a param's metadata origin,
@@ -40,8 +93,7 @@ function changedOnly<T extends Record<string, unknown>>(
   rows: T[],
   key: string[],
 ): T[] {
-  const before = snapshots.get(memory);
-  if (!before) return rows;
+  const before = memory.digests;
   return rows.filter((r) => {
     const [id, print] = fingerprint(table, r, key);
     return before.get(id) !== print;
@@ -49,28 +101,26 @@ function changedOnly<T extends Record<string, unknown>>(
 }
 
 export async function loadMemory(database: Database): Promise<Memory> {
-  const { db } = database;
   const memory = emptyMemory();
-  const snapshot = new Map<string, string>();
-  snapshots.set(memory, snapshot);
   const remember = (table: string, rows: Record<string, unknown>[], key: string[]) => {
     for (const r of rows) {
       const [id, print] = fingerprint(table, r, key);
-      snapshot.set(id, print);
+      memory.digests.set(id, print);
     }
   };
-  const initiatives = await db.selectFrom('initiatives').selectAll().execute();
+  const initiatives = await loadInitiatives(database);
   remember('initiatives', initiatives, ['initiative_key']);
-  firstSeen.set(memory, new Map(initiatives.map((i) => [i.initiative_key, i.first_seen_at])));
-  for (const i of initiatives)
+  for (const i of initiatives) {
     memory.initiatives.set(i.initiative_key, { title: i.title, archivedAt: i.archived_at });
+    memory.firstSeen.set(i.initiative_key, i.first_seen_at);
+  }
   // A counter pushed past the key limit by an older version is ignored: such numbers were never valid keys.
-  const last = await readSequence(db, KEY_SEQUENCE);
+  const last = await readSequence(database, KEY_SEQUENCE);
   memory.sequence = Number.isSafeInteger(last) && last <= MAX_SEQUENCE_VALUE ? last : 0;
-  for (const r of await db.selectFrom('row_state').selectAll().execute()) {
+  for (const r of await loadRowState(database)) {
     memory.rows.set(`${r.tab}|${r.row_key}`, JSON.parse(r.cells_json) as Record<string, unknown>);
   }
-  const models = await db.selectFrom('math_models').selectAll().execute();
+  const models = await loadMathModels(database);
   remember('math_models', models, ['initiative_key', 'model_name']);
   for (const m of models) {
     memory.models.set(modelRowKey(m.initiative_key, m.model_name), {
@@ -79,23 +129,22 @@ export async function loadMemory(database: Database): Promise<Memory> {
       llmSuggestedAt: m.llm_suggested_at,
     });
   }
-  const params = await db.selectFrom('params').selectAll().execute();
+  const params = await loadParams(database);
   remember('params', params, ['initiative_key', 'framework', 'param_name']);
   for (const p of params) {
-    memory.params.set(paramKey(p.initiative_key, p.framework, p.param_name), {
+    memory.params.set(paramId(p.initiative_key, p.framework, p.param_name), {
       valueText: p.value_text,
       approved: p.approved === 1,
       lastUpdatedAt: p.last_updated_at,
     });
   }
-  const scores = await db.selectFrom('framework_scores').selectAll().execute();
+  const scores = await loadFrameworkScores(database);
   remember('framework_scores', scores, ['initiative_key', 'framework']);
   for (const s of scores) {
     memory.scores.set(`${s.initiative_key}|${s.framework}`, {
       value: s.value_score,
       effort: s.effort_score,
       overall: s.overall_score,
-      formula: null,
     });
   }
   return memory;
@@ -108,32 +157,39 @@ const flag = (raw: unknown) => {
 };
 
 /** Saves what the command derived; `written` says whether its sheet changes landed. */
-export async function saveMemory(database: Database, ctx: RunContext, runId: number | null): Promise<void> {
-  const now = ctx.now;
+export async function saveMemory(
+  database: Database,
+  board: Scoreboard,
+  ledger: Ledger,
+  runId: number | null,
+): Promise<void> {
+  const now = ledger.now;
+  const memory = ledger.memory;
+  const include = ledger.include;
   // Only rows where a remembered cell changes are copied and saved: a no-edit run touches none.
   const updated = new Map<string, Record<string, unknown>>();
   const remember = (id: string, column: string, value: unknown): void => {
-    const before = ctx.memory.rows.get(id);
+    const before = memory.rows.get(id);
     if (before && Object.hasOwn(before, column) && before[column] === value) return;
     let cells = updated.get(id);
     if (!cells) updated.set(id, (cells = { ...(before ?? {}) }));
     cells[column] = value;
   };
-  for (const [flow, rows] of ctx.backendCells) {
-    if (!ctx.include.has(flow)) continue;
+  for (const [flow, rows] of ledger.backendCells) {
+    if (!include.has(flow)) continue;
     for (const [id, cells] of rows) {
       for (const [column, value] of Object.entries(cells)) {
         remember(id, column, value instanceof Date ? value.toISOString() : value);
       }
     }
   }
-  rememberShared(ctx, remember);
+  rememberShared(board, ledger, remember);
   const updatedRows = [...updated];
   updated.clear();
 
-  const initiatives = [...ctx.initiatives.values()];
+  const initiatives = [...board.initiatives.values()];
   const scoreRows = initiatives.flatMap((i) =>
-    (['RICE', 'WSJF', 'MATH_MODEL'] as Framework[]).flatMap((fw) => {
+    board.frameworks.flatMap(({ name: fw }) => {
       const s = i.scores[fw];
       return s
         ? [
@@ -153,7 +209,7 @@ export async function saveMemory(database: Database, ctx: RunContext, runId: num
   );
   const history = scoreRows.filter((r) => {
     if (r.value_score === null && r.overall_score === null) return false;
-    const last = ctx.memory.scores.get(`${r.initiative_key}|${r.framework}`);
+    const last = memory.scores.get(`${r.initiative_key}|${r.framework}`);
     return (
       !last ||
       last.value !== r.value_score ||
@@ -162,20 +218,19 @@ export async function saveMemory(database: Database, ctx: RunContext, runId: num
     );
   });
 
-  await database.db.transaction().execute(async (trx) => {
+  await withTransaction(database, async (trx) => {
     // Only ever raised: a lower value saved late (a slower run) must not let keys be issued again.
-    await raiseSequence(trx, KEY_SEQUENCE, Math.max(ctx.sequence, ctx.memory.sequence));
-    if (ctx.include.has('backlog sync') || ctx.include.has('scoring activate')) {
-      await upsertRows(
+    await raiseSequence(trx, KEY_SEQUENCE, Math.max(ledger.sequence, memory.sequence));
+    if (include.has('backlog sync') || include.has('scoring activate')) {
+      await upsertInitiatives(
         trx,
-        'initiatives',
         changedOnly(
-          ctx.memory,
+          memory,
           'initiatives',
           initiatives.map((i) => ({
             initiative_key: i.key,
             title: i.title,
-            backlog_row: i.row.rowNumber,
+            backlog_row: ledger.backlogRows.get(i.key)!.rowNumber,
             active_framework: i.framework.kind === 'ok' ? i.framework.value : null,
             use_math_model: bool(i.useMathModel),
             strategic_priority_coefficient: i.coefficient.kind === 'ok' ? i.coefficient.value : null,
@@ -191,32 +246,21 @@ export async function saveMemory(database: Database, ctx: RunContext, runId: num
             archived_at: null,
           })),
           ['initiative_key'],
-        ).map((r) => ({ ...r, first_seen_at: firstSeen.get(ctx.memory)?.get(r.initiative_key) ?? now })),
-        ['initiative_key'],
+        ).map((r) => ({ ...r, first_seen_at: memory.firstSeen.get(r.initiative_key) ?? now })),
       );
     }
     // Archived once: the run that found the Backlog row deleted warned; later runs stay quiet.
-    const archiving = [...ctx.archived].filter((key) => ctx.memory.initiatives.get(key)?.archivedAt === null);
-    if (ctx.include.has('backlog sync')) {
-      for (let start = 0; start < archiving.length; start += 500) {
-        await trx
-          .updateTable('initiatives')
-          .set({ archived_at: now, priority_score: null, rank: null, updated_at: now })
-          .where('initiative_key', 'in', archiving.slice(start, start + 500))
-          .execute();
-      }
-    }
-    if (ctx.include.has('scoring compute')) {
-      await upsertRows(
+    const archiving = [...board.archived].filter((key) => memory.initiatives.get(key)?.archivedAt === null);
+    if (include.has('backlog sync')) await archiveInitiatives(trx, archiving, now);
+    if (include.has('scoring compute')) {
+      await upsertFrameworkScores(
         trx,
-        'framework_scores',
         changedOnly(
-          ctx.memory,
+          memory,
           'framework_scores',
           scoreRows.map(({ score: _score, ...r }) => r),
           ['initiative_key', 'framework'],
         ),
-        ['initiative_key', 'framework'],
       );
       const historyRows = history.map((r) => ({
         run_id: runId,
@@ -230,22 +274,17 @@ export async function saveMemory(database: Database, ctx: RunContext, runId: num
         inputs_json: JSON.stringify(r.score.inputs),
         computed_at: now,
       }));
-      for (let i = 0; i < historyRows.length; i += 500)
-        await trx
-          .insertInto('score_history')
-          .values(historyRows.slice(i, i + 500))
-          .execute();
+      await insertScoreHistory(trx, historyRows);
     }
-    if (ctx.include.has('models sync') || ctx.suggestedAt.size > 0) {
-      await upsertRows(
+    if (include.has('models sync') || ledger.suggestedAt.size > 0) {
+      await upsertMathModels(
         trx,
-        'math_models',
         changedOnly(
-          ctx.memory,
+          memory,
           'math_models',
           initiatives.flatMap((i) =>
             i.models.map((m) => {
-              const remembered = ctx.memory.models.get(modelRowKey(i.key, m.name));
+              const remembered = memory.models.get(modelRowKey(i.key, m.name));
               return {
                 initiative_key: i.key,
                 model_name: m.name,
@@ -260,30 +299,31 @@ export async function saveMemory(database: Database, ctx: RunContext, runId: num
                 formula_status: m.outcome?.status ?? 'Not approved',
                 computed_value: m.outcome?.computedValue ?? null,
                 llm_suggested_at:
-                  ctx.suggestedAt.get(modelRowKey(i.key, m.name)) ?? remembered?.llmSuggestedAt ?? null,
+                  ledger.suggestedAt.get(modelRowKey(i.key, m.name)) ?? remembered?.llmSuggestedAt ?? null,
                 updated_at: now,
               };
             }),
           ),
           ['initiative_key', 'model_name'],
         ),
-        ['initiative_key', 'model_name'],
       );
     }
-    if (ctx.include.has('params sync') || ctx.include.has('params seed')) {
-      const changes = ctx.changes.params;
-      const included = ctx.params.filter((p) => ctx.include.has(p.seeded ? 'params seed' : 'params sync'));
+    if (include.has('params sync') || include.has('params seed')) {
+      const included = board.params.filter((p) => include.has(p.seeded ? 'params seed' : 'params sync'));
       // In slices, so 40,000 params never exist as rows all at once.
       for (let start = 0; start < included.length; start += SAVE_SLICE) {
-        await upsertRows(
+        await upsertParams(
           trx,
-          'params',
           changedOnly(
-            ctx.memory,
+            memory,
             'params',
             included.slice(start, start + SAVE_SLICE).map((p) => {
-              const valueText = changes ? cellText(changes.current(p.row, 'value')) : '';
-              const stamp = changes ? changes.current(p.row, 'last_updated_at') : null;
+              const row = ledger.paramRows.get(p)!.row;
+              const shown = (
+                column: 'value' | 'last_updated_at' | 'is_auto_seeded' | 'used_in_formula' | 'param_status',
+              ) => ledger.current('params', row, column);
+              const valueText = cellText(shown('value'));
+              const stamp = shown('last_updated_at');
               return {
                 initiative_key: p.key,
                 framework: p.framework,
@@ -291,10 +331,10 @@ export async function saveMemory(database: Database, ctx: RunContext, runId: num
                 value: p.value.kind === 'ok' ? p.value.value : null,
                 value_text: valueText,
                 approved: bool(p.approved),
-                is_auto_seeded: bool(p.seeded || flag(changes?.current(p.row, 'is_auto_seeded'))),
-                used_in_formula: bool(flag(changes?.current(p.row, 'used_in_formula'))),
+                is_auto_seeded: bool(p.seeded || flag(shown('is_auto_seeded'))),
+                used_in_formula: bool(flag(shown('used_in_formula'))),
                 last_updated_at: stamp === null ? null : String(stamp),
-                param_status: changes ? cellText(changes.current(p.row, 'param_status')) : null,
+                param_status: cellText(shown('param_status')),
                 // Only rows seeded now name it; a row saved without it keeps what it had.
                 metadata_origin: p.metadataOrigin,
                 updated_at: now,
@@ -302,7 +342,6 @@ export async function saveMemory(database: Database, ctx: RunContext, runId: num
             }),
             ['initiative_key', 'framework', 'param_name'],
           ),
-          ['initiative_key', 'framework', 'param_name'],
         );
       }
     }
@@ -310,12 +349,12 @@ export async function saveMemory(database: Database, ctx: RunContext, runId: num
     for (let start = 0; start < updatedRows.length; start += SAVE_SLICE) {
       const rows = updatedRows.slice(start, start + SAVE_SLICE).flatMap(([id, cells]) => {
         const json = JSON.stringify(cells);
-        const before = ctx.memory.rows.get(id);
+        const before = memory.rows.get(id);
         if (before !== undefined && JSON.stringify(before) === json) return [];
         const bar = id.indexOf('|');
         return [{ tab: id.slice(0, bar), row_key: id.slice(bar + 1), cells_json: json, updated_at: now }];
       });
-      await upsertRows(trx, 'row_state', rows, ['tab', 'row_key']);
+      await upsertRowState(trx, rows);
     }
   });
 }

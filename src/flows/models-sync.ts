@@ -1,126 +1,124 @@
 /**
- * Flow 4 MathModels sync. Reads every model row into its initiative, appends a row for each
- * `use_math_model` initiative that has none, names unnamed models once, and keeps `version`:
- * 1 on first approval, +1 whenever an approved formula_text_final changes. After scoring,
- * `writeModels` puts each model's formula_status and computed_value on its row.
+ * Flow 4 MathModels sync. `runModelsSync` reads every model row into its initiative, appends a
+ * row for each `use_math_model` initiative that has none, names unnamed models once, and keeps
+ * `version`: 1 on first approval, +1 whenever an approved formula_text_final changes. After
+ * scoring, `runModelsWrite` puts each model's formula_status and computed_value on its row.
  */
 
-import { cellText, isBlank, parseBoolean, parseNumber } from '../shared/values.js';
-import { cell } from '../sheets/read-tab.js';
-import type { TabRow } from '../sheets/sheet-store.js';
-import {
-  at,
-  changesFor,
-  keyOrWarn,
-  type ModelRef,
-  type RunContext,
-  setBackendCell,
-  step,
-  warn,
-} from './context.js';
+import type { BoardModel, Scoreboard } from '../scoring/index.js';
+import type { MathModelsTab, TabRecord, TabRow } from '../sheets/index.js';
+import type { FlowReport, Ledger } from './ledger.js';
 
 const FLOW = 'models sync' as const;
 
 export const defaultModelName = (key: string, n = 1) => `${key}_MATH_MODEL_V${n}`;
 export const modelRowKey = (key: string, name: string) => `${key}|${name}`;
 
-export function syncModels(ctx: RunContext): void {
-  const table = ctx.tables.mathModels!;
-  const changes = changesFor(ctx, 'mathModels')!;
-  const report = step(ctx, FLOW);
-  report.rowsRead = table.rows.length;
+export function runModelsSync(board: Scoreboard, ledger: Ledger): FlowReport {
+  const records = ledger.records('mathModels');
+  const report = ledger.report(FLOW);
+  report.rowsRead = records.length;
 
   const seen = new Map<string, TabRow[]>();
-  const named = new Set(
-    table.rows.map((r) =>
-      modelRowKey(cellText(cell(table, r, 'initiative_key')), cellText(cell(table, r, 'model_name'))),
-    ),
-  );
-  const rows: { row: TabRow; key: string; name: string }[] = [];
-  for (const row of table.rows) {
-    const key = keyOrWarn(ctx, FLOW, table, row);
+  const named = new Set(records.map((r) => modelRowKey(r.initiative_key, r.model_name)));
+  const rows: { record: TabRecord<MathModelsTab>; key: string; name: string }[] = [];
+  for (const r of records) {
+    const key = ledger.keyOrWarn(FLOW, 'mathModels', r.row, r.initiative_key);
     if (key === null) continue;
-    const initiative = ctx.initiatives.get(key);
-    if (!initiative) {
+    if (!board.initiatives.has(key)) {
       const message = `initiative_key '${key}' is not on the Central Backlog; this model is not used`;
       // Archived (its Backlog row deleted): said once by backlog sync.
-      if (!ctx.archived.has(key)) warn(ctx, FLOW, { ...at(table, row, 'initiative_key'), key, message });
-      setBackendCell(ctx, FLOW, 'mathModels', row, `${key}@${row.rowNumber}`, 'formula_status', message);
+      if (!board.archived.has(key))
+        ledger.warn(FLOW, { ...ledger.at('mathModels', r.row, 'initiative_key'), key, message });
+      ledger.setBackendCell(
+        FLOW,
+        'mathModels',
+        r.row,
+        `${key}@${r.row.rowNumber}`,
+        'formula_status',
+        message,
+      );
       continue;
     }
-    let name = cellText(cell(table, row, 'model_name'));
+    let name = r.model_name;
     if (name === '') {
       // Named once: the first free <key>_MATH_MODEL_Vn.
       let n = 1;
       while (named.has(modelRowKey(key, defaultModelName(key, n)))) n += 1;
       name = defaultModelName(key, n);
       named.add(modelRowKey(key, name));
-      changes.set(row, 'model_name', name, FLOW);
+      ledger.set(FLOW, 'mathModels', r.row, 'model_name', name);
     }
     const id = modelRowKey(key, name);
-    seen.set(id, [...(seen.get(id) ?? []), row]);
-    rows.push({ row, key, name });
+    seen.set(id, [...(seen.get(id) ?? []), r.row]);
+    rows.push({ record: r, key, name });
   }
 
-  for (const { row, key, name } of rows) {
-    const initiative = ctx.initiatives.get(key)!;
-    const id = modelRowKey(key, name);
+  for (const { record: r, key, name } of rows) {
+    const initiative = board.initiatives.get(key)!;
     const rowKey = `${key}/${name}`;
-    setBackendCell(ctx, FLOW, 'mathModels', row, rowKey, 'framework', 'MATH_MODEL');
-    const duplicates = seen.get(id)!;
+    ledger.setBackendCell(FLOW, 'mathModels', r.row, rowKey, 'framework', 'MATH_MODEL');
+    const duplicates = seen.get(modelRowKey(key, name))!;
     if (duplicates.length > 1) {
-      const message = `model '${name}' of ${key} is on rows ${duplicates.map((r) => r.rowNumber).join(', ')}: give each model its own model_name`;
-      warn(ctx, FLOW, { ...at(table, row, 'model_name'), key: rowKey, message });
-      setBackendCell(ctx, FLOW, 'mathModels', row, rowKey, 'formula_status', message);
+      const message = `model '${name}' of ${key} is on rows ${duplicates.map((d) => d.rowNumber).join(', ')}: give each model its own model_name`;
+      ledger.warn(FLOW, { ...ledger.at('mathModels', r.row, 'model_name'), key: rowKey, message });
+      ledger.setBackendCell(FLOW, 'mathModels', r.row, rowKey, 'formula_status', message);
       continue;
     }
-    const approvedCell = parseBoolean(cell(table, row, 'formula_text_approved'));
-    const primaryCell = parseBoolean(cell(table, row, 'is_primary'));
-    for (const [column, parsed] of [
-      ['formula_text_approved', approvedCell],
-      ['is_primary', primaryCell],
-    ] as const) {
+    for (const column of ['formula_text_approved', 'is_primary'] as const) {
+      const parsed = r[column];
       if (parsed.kind === 'bad') {
-        warn(ctx, FLOW, {
-          ...at(table, row, column),
+        ledger.warn(FLOW, {
+          ...ledger.at('mathModels', r.row, column),
           key: rowKey,
           message: `${column}: ${parsed.message}; read as FALSE (tick the box, or write TRUE or FALSE)`,
         });
       }
     }
-    const model: ModelRef = {
-      row,
+    const approved = r.formula_text_approved;
+    const primary = r.is_primary;
+    const model: BoardModel = {
       name,
-      formulaText: cellText(cell(table, row, 'formula_text_final')),
-      approved: approvedCell.kind === 'ok' && approvedCell.value,
-      isPrimary: primaryCell.kind === 'ok' && primaryCell.value,
+      formulaText: r.formula_text_final,
+      approved: approved.kind === 'ok' && approved.value,
+      isPrimary: primary.kind === 'ok' && primary.value,
       version: null,
     };
-    model.version = nextVersion(ctx, key, model);
+    model.version = nextVersion(ledger, key, model, r);
     if (model.version !== null)
-      setBackendCell(ctx, FLOW, 'mathModels', row, rowKey, 'version', model.version);
+      ledger.setBackendCell(FLOW, 'mathModels', r.row, rowKey, 'version', model.version);
     initiative.models.push(model);
+    ledger.modelRows.set(modelRowKey(key, name), r.row);
+    ledger.modelRecords.set(modelRowKey(key, name), r);
   }
 
-  for (const i of ctx.initiatives.values()) {
+  for (const i of board.initiatives.values()) {
     if (!i.useMathModel || i.models.length > 0) continue;
     if (rows.some((r) => r.key === i.key)) continue; // it has rows, all of them broken: reported above
     const name = defaultModelName(i.key);
-    const row = changes.append(
-      { initiative_key: i.key, framework: 'MATH_MODEL', model_name: name, formula_status: 'Not approved' },
-      FLOW,
-    );
-    i.models.push({ row, name, formulaText: '', approved: false, isPrimary: false, version: null });
+    const row = ledger.append(FLOW, 'mathModels', {
+      initiative_key: i.key,
+      framework: 'MATH_MODEL',
+      model_name: name,
+      formula_status: 'Not approved',
+    });
+    i.models.push({ name, formulaText: '', approved: false, isPrimary: false, version: null });
+    ledger.modelRows.set(modelRowKey(i.key, name), row);
   }
+  return report;
 }
 
 /** The version the row should show: remembered, adopted from the sheet, or counted up. */
-function nextVersion(ctx: RunContext, key: string, model: ModelRef): number | null {
-  const table = ctx.tables.mathModels!;
-  const sheet = parseNumber(cell(table, model.row, 'version'));
+function nextVersion(
+  ledger: Ledger,
+  key: string,
+  model: BoardModel,
+  record: TabRecord<MathModelsTab>,
+): number | null {
+  const sheet = record.version;
   const sheetVersion = sheet.kind === 'ok' && Number.isInteger(sheet.value) ? sheet.value : null;
-  const memory = ctx.memory.models.get(modelRowKey(key, model.name));
-  if (!model.approved || isBlank(model.formulaText)) return memory?.version ?? sheetVersion;
+  const memory = ledger.memory.models.get(modelRowKey(key, model.name));
+  if (!model.approved || model.formulaText.trim() === '') return memory?.version ?? sheetVersion;
   if (!memory || memory.approvedFormulaText === null) {
     // Nothing remembered (first approval, or a fresh database): adopt what the sheet shows.
     return sheetVersion ?? memory?.version ?? 1;
@@ -129,21 +127,23 @@ function nextVersion(ctx: RunContext, key: string, model: ModelRef): number | nu
   return (memory.version ?? sheetVersion ?? 0) + 1;
 }
 
-export function writeModels(ctx: RunContext): void {
-  for (const i of ctx.initiatives.values()) {
+/** Each model's formula_status and computed_value, after scoring. */
+export function runModelsWrite(board: Scoreboard, ledger: Ledger): FlowReport {
+  for (const i of board.initiatives.values()) {
     for (const m of i.models) {
+      const row = ledger.modelRows.get(modelRowKey(i.key, m.name))!;
       const rowKey = `${i.key}/${m.name}`;
       const status = (!m.approved && m.suggestFailure) || (m.outcome?.status ?? 'Not approved');
-      setBackendCell(ctx, FLOW, 'mathModels', m.row, rowKey, 'formula_status', status);
-      setBackendCell(
-        ctx,
+      ledger.setBackendCell(FLOW, 'mathModels', row, rowKey, 'formula_status', status);
+      ledger.setBackendCell(
         FLOW,
         'mathModels',
-        m.row,
+        row,
         rowKey,
         'computed_value',
         m.outcome?.computedValue ?? null,
       );
     }
   }
+  return ledger.report(FLOW);
 }

@@ -4,54 +4,46 @@
  * backend's memory. When someone saved a workbook in between, the whole command is redone on a
  * fresh read, so their edit is never overwritten.
  */
-import { type Config, DEFAULT_EXCLUDED_LIFECYCLE } from '../config/config.js';
-import type { Database } from '../db/database.js';
-import { acquireRunLock, type RunLock, RunLockTimeoutError } from '../db/repositories/run-lock.js';
-import { reserveSequence } from '../db/repositories/sequences.js';
-import { FormulaCache } from '../scoring/math-model.js';
+import type { Config } from '../config/index.js';
+import {
+  acquireRunLock,
+  type Database,
+  insertRun,
+  type RunLock,
+  RunLockTimeoutError,
+  reserveSequence,
+} from '../db/index.js';
+import { DEFAULT_FRAMEWORKS, type Frameworks, Scoreboard } from '../scoring/index.js';
 import { DatabaseError, ProductOpsError, WorkbookError } from '../shared/errors.js';
 import { type Logger, silentLogger } from '../shared/logging.js';
 import { collectGarbage } from '../shared/memory.js';
-import { columnLetter, readTable, type Table } from '../sheets/read-tab.js';
 import {
   type CellValue,
+  columnLetter,
+  readTable,
   type SheetStore,
-  type TabWrite,
-  WorkbookChangedError,
-} from '../sheets/sheet-store.js';
-import type { TabChanges } from '../sheets/tab-changes.js';
-import {
-  backlogTab,
-  mathModelsTab,
-  paramsTab,
-  scoringTab,
+  type TabChanges,
+  type TabData,
   type TabId,
+  type Table,
   type TabSpec,
+  type TabWrite,
+  tabsFor,
+  WorkbookChangedError,
   withHeaders,
-} from '../sheets/tabs.js';
-import { KEY_SEQUENCE, keysToIssue, readBacklog, writeBacklog } from './backlog-sync.js';
-import {
-  emptyMemory,
-  FLOWS,
-  type FlowName,
-  type Memory,
-  type RunContext,
-  type RunWarning,
-  type StepReport,
-  step,
-} from './context.js';
-import { loadMemory, saveMemory } from './memory.js';
-import {
-  createLlmSession,
-  type LlmDeps,
-  type LlmSession,
-  suggestMetadata,
-  suggestModels,
-} from './models-suggest.js';
-import { syncModels, writeModels } from './models-sync.js';
-import { readParams, seedParams, writeParams } from './params.js';
-import { activateScores, computeScores, writeScoring } from './scoring-compute.js';
-import { syncScoring } from './scoring-sync.js';
+} from '../sheets/index.js';
+import { KEY_SEQUENCE, keysToIssue, runBacklogSync, runBacklogWrite } from './backlog-sync.js';
+import { FLOWS, type FlowName, type FlowReport, Ledger, type RunTables, type RunWarning } from './ledger.js';
+import { createLlmSession, type LlmDeps, type LlmSession } from './llm-session.js';
+import { emptyMemory, loadMemory, type Memory, saveMemory } from './memory.js';
+import { runModelsSuggest } from './models-suggest.js';
+import { runModelsSync, runModelsWrite } from './models-sync.js';
+import { runParamsSeed, suggestMetadata } from './params-seed.js';
+import { runParamsSync, runParamsWrite } from './params-sync.js';
+import { type RankingOptions, runScoringActivate } from './scoring-activate.js';
+import { runScoringCompute } from './scoring-compute.js';
+import { runScoringSync } from './scoring-sync.js';
+import { runScoringWrite } from './scoring-write.js';
 
 export interface RunDeps {
   config: Config;
@@ -66,6 +58,8 @@ export interface RunDeps {
   lockTimeoutMs?: number;
   /** The LLM co-pilot, when one is configured; its steps are skipped otherwise. */
   llm?: LlmDeps;
+  /** The frameworks to score with; RICE, WSJF and MATH_MODEL when not given. */
+  frameworks?: Frameworks;
 }
 
 export interface RankedInitiative {
@@ -92,7 +86,7 @@ export interface PlannedCell {
 export interface RunReport {
   ok: boolean;
   dryRun: boolean;
-  steps: StepReport[];
+  steps: FlowReport[];
   warnings: RunWarning[];
   ranking: RankedInitiative[];
   /** Informational lines for the summary (e.g. how to enable LLM suggestions). */
@@ -171,9 +165,10 @@ async function lockDatabase(deps: RunDeps, options: RunOptions): Promise<RunLock
         cause: e,
       });
     }
-    throw new DatabaseError(`Cannot lock the database ${database.displayUrl}: ${(e as Error).message}`, {
-      cause: e,
-    });
+    // A driver failure is already a DatabaseError naming the database: give its reason once.
+    const reason =
+      e instanceof DatabaseError && e.cause instanceof Error ? e.cause.message : (e as Error).message;
+    throw new DatabaseError(`Cannot lock the database ${database.displayUrl}: ${reason}`, { cause: e });
   }
 }
 
@@ -186,38 +181,41 @@ interface TabPlan {
 
 function tabPlans(deps: RunDeps): TabPlan[] {
   const { config } = deps;
+  const specs = tabsFor(deps.frameworks ?? DEFAULT_FRAMEWORKS);
   return [
     {
       id: 'backlog',
-      spec: withHeaders(backlogTab, config.columns.backlog),
+      spec: withHeaders(specs.backlog, config.columns.backlog),
       name: config.backlog.tab,
       store: deps.backlog,
     },
     {
       id: 'scoring',
-      spec: withHeaders(scoringTab, config.columns.scoring),
+      spec: withHeaders(specs.scoring, config.columns.scoring),
       name: config.productOps.tabs.scoring,
       store: deps.productOps,
     },
     {
       id: 'mathModels',
-      spec: withHeaders(mathModelsTab, config.columns.mathModels),
+      spec: withHeaders(specs.mathModels, config.columns.mathModels),
       name: config.productOps.tabs.mathModels,
       store: deps.productOps,
     },
     {
       id: 'params',
-      spec: withHeaders(paramsTab, config.columns.params),
+      spec: withHeaders(specs.params, config.columns.params),
       name: config.productOps.tabs.params,
       store: deps.productOps,
     },
   ];
 }
 
-async function readAll(deps: RunDeps): Promise<Partial<Record<TabId, Table>>> {
+async function readAll(deps: RunDeps): Promise<RunTables> {
+  const specs = tabsFor(deps.frameworks ?? DEFAULT_FRAMEWORKS);
+  const { config } = deps;
   const plans = tabPlans(deps);
   const stores = [...new Set(plans.map((p) => p.store))];
-  const data = new Map<SheetStore, Map<string, unknown>>();
+  const data = new Map<SheetStore, Map<string, TabData | null>>();
   for (const store of stores) {
     if (!(await store.exists())) {
       throw new WorkbookError(
@@ -231,117 +229,102 @@ async function readAll(deps: RunDeps): Promise<Partial<Record<TabId, Table>>> {
       `read ${store.label} in ${Math.round(performance.now() - started)} ms`,
     );
   }
-  const tables: Partial<Record<TabId, Table>> = {};
   const errors: string[] = [];
-  for (const p of plans) {
-    const raw = data.get(p.store)!.get(p.name) as Parameters<typeof readTable>[2] | undefined;
-    const result = readTable(p.spec, p.name, raw ?? null, p.store.label);
+  const read = <S extends TabSpec>(spec: S, name: string, store: SheetStore): Table<S> | undefined => {
+    const result = readTable(spec, name, data.get(store)!.get(name) ?? null, store.label);
     errors.push(...result.errors);
-    if (result.table) tables[p.id] = result.table;
+    return result.table;
+  };
+  const backlog = read(withHeaders(specs.backlog, config.columns.backlog), config.backlog.tab, deps.backlog);
+  const scoring = read(
+    withHeaders(specs.scoring, config.columns.scoring),
+    config.productOps.tabs.scoring,
+    deps.productOps,
+  );
+  const mathModels = read(
+    withHeaders(specs.mathModels, config.columns.mathModels),
+    config.productOps.tabs.mathModels,
+    deps.productOps,
+  );
+  const params = read(
+    withHeaders(specs.params, config.columns.params),
+    config.productOps.tabs.params,
+    deps.productOps,
+  );
+  if (errors.length > 0 || !backlog || !scoring || !mathModels || !params) {
+    throw new WorkbookError(errors.join('\n'));
   }
-  if (errors.length > 0) throw new WorkbookError(errors.join('\n'));
-  return tables;
+  return { backlog, scoring, mathModels, params };
 }
 
-/** Every phase, in the order PRODUCT.md lists the flows. */
+/** Every flow, in the order PRODUCT.md lists them. */
 export async function planAll(
-  ctx: RunContext,
+  board: Scoreboard,
+  ledger: Ledger,
+  ranking: RankingOptions,
   llm?: LlmDeps,
   session: LlmSession = createLlmSession(null),
   /** Called as each phase starts, with what it does, for progress lines. */
   progress: (doing: string) => void = () => {},
 ): Promise<void> {
   progress('checking the Backlog');
-  readBacklog(ctx);
+  runBacklogSync(board, ledger);
   progress('syncing Scoring_Inputs');
-  syncScoring(ctx);
+  runScoringSync(board, ledger);
   progress('syncing MathModels');
-  syncModels(ctx);
+  runModelsSync(board, ledger);
   progress('checking Params');
-  readParams(ctx);
-  if (llm && ctx.include.has('models suggest')) {
+  runParamsSync(board, ledger);
+  if (llm && ledger.include.has('models suggest')) {
     progress('asking the LLM for formulas');
-    await suggestModels(ctx, llm, session);
+    await runModelsSuggest(board, ledger, llm, session);
   }
   let metadata: Awaited<ReturnType<typeof suggestMetadata>> = new Map();
-  if (llm && ctx.include.has('params seed')) {
+  if (llm && ledger.include.has('params seed')) {
     progress('asking the LLM to describe new params');
-    metadata = await suggestMetadata(ctx, llm, session);
+    metadata = await suggestMetadata(board, ledger, llm, session);
   }
   progress('seeding Params');
-  seedParams(ctx, metadata);
+  runParamsSeed(board, ledger, metadata);
   progress('computing scores');
-  computeScores(ctx);
+  runScoringCompute(board, ledger);
   progress('ranking');
-  activateScores(ctx);
+  runScoringActivate(board, ledger, ranking);
   progress('planning the cells to write');
-  writeScoring(ctx);
-  writeModels(ctx);
-  writeParams(ctx);
-  writeBacklog(ctx);
-}
-
-export function createContext(
-  tables: Partial<Record<TabId, Table>>,
-  memory: Memory,
-  include: ReadonlySet<FlowName>,
-  now: Date,
-  ranking: Config['ranking'] = { normalize: 'percentile', excludeLifecycle: [...DEFAULT_EXCLUDED_LIFECYCLE] },
-): RunContext {
-  return {
-    now: now.toISOString(),
-    include,
-    tables,
-    changes: {},
-    memory,
-    formulas: new FormulaCache(),
-    warnings: [],
-    steps: new Map(),
-    initiatives: new Map(),
-    duplicateBacklogRows: new Map(),
-    archived: new Set(),
-    ranking,
-    params: [],
-    sequence: memory.sequence,
-    backendCells: new Map(),
-    suggestedAt: new Map(),
-    notes: [],
-  };
+  runScoringWrite(board, ledger);
+  runModelsWrite(board, ledger);
+  runParamsWrite(board, ledger);
+  runBacklogWrite(board, ledger);
 }
 
 async function runOnce(deps: RunDeps, options: RunOptions, llmSession: LlmSession): Promise<RunReport> {
   const tables = await readAll(deps);
-  const memory = deps.database ? await loadMemory(deps.database) : emptyMemory();
-  const ctx = createContext(
-    tables,
-    memory,
-    options.include,
-    (deps.now ?? (() => new Date()))(),
-    deps.config.ranking,
-  );
-  if (deps.database && !options.dryRun) await reserveKeys(deps.database, ctx);
+  const memory: Memory = deps.database ? await loadMemory(deps.database) : emptyMemory();
+  const now = (deps.now ?? (() => new Date()))().toISOString();
+  const ledger = new Ledger(tables, memory, options.include, now);
+  const board = new Scoreboard(deps.frameworks ?? DEFAULT_FRAMEWORKS);
+  if (deps.database && !options.dryRun) await reserveKeys(deps.database, ledger);
   const progress = progressLog(deps, tables);
-  await planAll(ctx, deps.llm, llmSession, progress);
+  await planAll(board, ledger, deps.config.ranking, deps.llm, llmSession, progress);
 
   // One write per workbook, with only the changes of the included flows.
   const writes = new Map<SheetStore, TabWrite[]>();
   const planned: PlannedCell[] = [];
   for (const p of tabPlans(deps)) {
-    const changes = ctx.changes[p.id];
-    if (!changes) continue;
+    const changes = ledger.changes[p.id];
     const { write } = changes.toWrite(options.include);
     if (!write) continue;
     writes.set(p.store, [...(writes.get(p.store) ?? []), write]);
     if (options.dryRun) planned.push(...plannedCells(changes, write));
   }
-  countCells(ctx, options.include);
+  countCells(ledger);
   if (!options.dryRun) {
     for (const [store, changes] of writes) {
       const cells = changes.reduce((n, c) => n + (c.updates?.length ?? 0) + (c.appends?.length ?? 0), 0);
       (deps.logger ?? silentLogger).info(`writing ${store.label} (${cells} changes)`);
       const result = await store.write(changes);
       for (const w of result.warnings) {
-        ctx.warnings.push({
+        ledger.warnings.push({
           tab: changes.map((c) => c.tab).join(', '),
           row: null,
           column: null,
@@ -354,10 +337,10 @@ async function runOnce(deps: RunDeps, options: RunOptions, llmSession: LlmSessio
     if (writes.size > 0) collectGarbage();
     if (deps.database) {
       progress('saving to the database');
-      const runId = await recordRun(deps.database, options, ctx);
+      const runId = await recordRun(deps.database, options, ledger);
       try {
-        if (runId !== null) await llmSession.assignRun(runId);
-        await saveMemory(deps.database, ctx, runId);
+        await llmSession.assignRun(runId);
+        await saveMemory(deps.database, board, ledger, runId);
       } catch (e) {
         throw new ProductOpsError(
           `the sheets were updated, but saving to the database failed: ${(e as Error).message}`,
@@ -366,7 +349,7 @@ async function runOnce(deps: RunDeps, options: RunOptions, llmSession: LlmSessio
       }
     }
   }
-  const result = report(ctx, options);
+  const result = report(board, ledger, options);
   if (options.dryRun) result.plannedCells = planned;
   return result;
 }
@@ -375,9 +358,9 @@ async function runOnce(deps: RunDeps, options: RunOptions, llmSession: LlmSessio
  * A line per phase: at info level when the tables are large enough for the run to take a while
  * (LONG_RUN_ROWS), at debug level otherwise.
  */
-function progressLog(deps: RunDeps, tables: Partial<Record<TabId, Table>>): (doing: string) => void {
+function progressLog(deps: RunDeps, tables: RunTables): (doing: string) => void {
   const logger = deps.logger ?? silentLogger;
-  const rows = Object.values(tables).reduce((n, t) => n + t.rows.length, 0);
+  const rows = Object.values(tables).reduce((n: number, t: Table) => n + t.rows.length, 0);
   const started = performance.now();
   return (doing) => {
     const line = `${doing} (${rows.toLocaleString('en-US')} rows, ${((performance.now() - started) / 1000).toFixed(1)} s)`;
@@ -387,7 +370,7 @@ function progressLog(deps: RunDeps, tables: Partial<Record<TabId, Table>>): (doi
 }
 
 /** The cells one tab's write would change, as a person finds them in the sheet. */
-function plannedCells(changes: TabChanges, write: TabWrite): PlannedCell[] {
+function plannedCells(changes: TabChanges<FlowName>, write: TabWrite): PlannedCell[] {
   const { table } = changes;
   const tab = write.tab;
   const rows = new Map(table.rows.map((r) => [r.rowNumber, r]));
@@ -415,58 +398,48 @@ function plannedCells(changes: TabChanges, write: TabWrite): PlannedCell[] {
  * Reserves, in the database and committed before any of them is written to a sheet, the keys this
  * run will give to new Backlog rows: a failed save or a second run can never hand them out again.
  */
-async function reserveKeys(database: Database, ctx: RunContext): Promise<void> {
-  const table = ctx.tables.backlog;
-  if (!table || !ctx.include.has('backlog sync')) return;
-  const { count, highest } = keysToIssue(table);
+async function reserveKeys(database: Database, ledger: Ledger): Promise<void> {
+  if (!ledger.include.has('backlog sync')) return;
+  const { count, highest } = keysToIssue(ledger.records('backlog'));
   if (count === 0) return;
   const first = await reserveSequence(
-    database.db,
+    database,
     KEY_SEQUENCE,
     count,
-    Math.max(highest, ctx.memory.sequence),
+    Math.max(highest, ledger.memory.sequence),
   );
-  ctx.reservedKeys = { next: first, last: first + count - 1 };
+  ledger.reservedKeys = { next: first, last: first + count - 1 };
 }
 
-function countCells(ctx: RunContext, include: ReadonlySet<FlowName>): void {
-  for (const changes of Object.values(ctx.changes)) {
-    for (const u of changes.updates)
-      if (include.has(u.flow as FlowName)) step(ctx, u.flow as FlowName).cellsWritten += 1;
+function countCells(ledger: Ledger): void {
+  for (const changes of Object.values(ledger.changes)) {
+    for (const u of changes.updates) if (ledger.include.has(u.flow)) ledger.report(u.flow).cellsWritten += 1;
     for (const a of changes.appends) {
-      if (!include.has(a.flow as FlowName)) continue;
-      step(ctx, a.flow as FlowName).cellsWritten += Object.values(a.values).filter(
+      if (!ledger.include.has(a.flow)) continue;
+      ledger.report(a.flow).cellsWritten += Object.values(a.values).filter(
         (v) => v !== null && v !== '',
       ).length;
     }
   }
 }
 
-async function recordRun(database: Database, options: RunOptions, ctx: RunContext): Promise<number | null> {
-  const row = await database.db
-    .insertInto('runs')
-    .values({
-      command: options.command,
-      dry_run: 0,
-      started_at: ctx.now,
-      finished_at: new Date().toISOString(),
-      status: 'done',
-      summary_json: JSON.stringify({
-        steps: [...ctx.steps.values()],
-        warnings: ctx.warnings.length,
-      }),
-    })
-    .returning('id')
-    .executeTakeFirst();
-  return row?.id ?? null;
+async function recordRun(database: Database, options: RunOptions, ledger: Ledger): Promise<number> {
+  return insertRun(database, {
+    command: options.command,
+    dry_run: 0,
+    started_at: ledger.now,
+    finished_at: new Date().toISOString(),
+    status: 'done',
+    summary_json: JSON.stringify({ steps: [...ledger.reports.values()], warnings: ledger.warnings.length }),
+  });
 }
 
-function report(ctx: RunContext, options: RunOptions): RunReport {
+function report(board: Scoreboard, ledger: Ledger, options: RunOptions): RunReport {
   const included = FLOWS.filter((f) => options.include.has(f));
   const steps = included.map(
-    (f) => ctx.steps.get(f) ?? { name: f, rowsRead: 0, cellsWritten: 0, warnings: 0 },
+    (f) => ledger.reports.get(f) ?? { name: f, rowsRead: 0, cellsWritten: 0, warnings: 0 },
   );
-  const ranking = [...ctx.initiatives.values()]
+  const ranking = [...board.initiatives.values()]
     .filter((i) => i.rank !== undefined)
     .sort((a, b) => a.rank! - b.rank! || a.key.localeCompare(b.key))
     .map((i) => ({
@@ -482,8 +455,8 @@ function report(ctx: RunContext, options: RunOptions): RunReport {
     ok: true,
     dryRun: options.dryRun,
     steps,
-    warnings: ctx.warnings,
+    warnings: ledger.warnings,
     ranking,
-    notes: [...(options.notes ?? []), ...ctx.notes],
+    notes: [...(options.notes ?? []), ...ledger.notes],
   };
 }

@@ -1,12 +1,12 @@
 /**
  * Where the run summary points for a problem with an initiative's active score. The Backlog's
  * score_warnings cell shows every such problem on the initiative's row; the summary instead names
- * the cell a person fixes: a RICE or WSJF input on Scoring_Inputs, a column of the MathModels row,
+ * the cell a person fixes: a framework input on Scoring_Inputs, a column of the MathModels row,
  * the Params rows a formula is missing, or a Backlog cell (FrameworkScore.sources says which).
  */
-import type { WarningSource } from '../scoring/framework.js';
-import { at, type Initiative, type ParamRef, type RunContext, type RunWarning } from './context.js';
-import { paramLookup } from './params.js';
+import type { BoardInitiative, BoardParam, Scoreboard, WarningSource } from '../scoring/index.js';
+import type { Ledger, RunWarning } from './ledger.js';
+import { modelRowKey } from './models-sync.js';
 
 /** Backlog columns of the warnings activation adds itself, by the start of their text. */
 const BACKLOG_COLUMNS: [prefix: string, column: string][] = [
@@ -18,46 +18,49 @@ const BACKLOG_COLUMNS: [prefix: string, column: string][] = [
  * A warning about `i`'s active score, located where it is fixed; null when another step already
  * reports the same problem on the same cell.
  */
-export function activeWarning(ctx: RunContext, i: Initiative, message: string): RunWarning | null {
-  const backlog = ctx.tables.backlog!;
+export function activeWarning(
+  board: Scoreboard,
+  ledger: Ledger,
+  i: BoardInitiative,
+  message: string,
+): RunWarning | null {
+  const backlogRow = ledger.backlogRows.get(i.key)!;
   const framework = i.active?.framework ?? null;
   const prefix = framework === null ? '' : `${framework}: `;
   const score = framework === null ? undefined : i.scores[framework];
   const source = message.startsWith(prefix) ? score?.sources?.get(message.slice(prefix.length)) : undefined;
-  const located = source ? locate(ctx, i, source, message) : undefined;
+  const located = source ? locate(board, ledger, i, source, message) : undefined;
   if (located !== undefined) return located;
   const column =
     BACKLOG_COLUMNS.find(([start]) => message.startsWith(start))?.[1] ??
     (framework !== null && message.startsWith(`${framework} was not scored`)
       ? 'active_scoring_framework'
       : null);
-  return { ...at(backlog, i.row, column), key: i.key, message };
+  return { ...ledger.at('backlog', backlogRow, column), key: i.key, message };
 }
 
 function locate(
-  ctx: RunContext,
-  i: Initiative,
+  board: Scoreboard,
+  ledger: Ledger,
+  i: BoardInitiative,
   source: WarningSource,
   message: string,
 ): RunWarning | null | undefined {
   switch (source.kind) {
     case 'backlog':
-      return { ...at(ctx.tables.backlog!, i.row, source.column), key: i.key, message };
+      return { ...ledger.at('backlog', ledger.backlogRows.get(i.key)!, source.column), key: i.key, message };
     case 'inputs': {
-      if (!i.scoringRow) return undefined;
-      return { ...at(ctx.tables.scoring!, i.scoringRow, source.names[0] ?? null), key: i.key, message };
+      const row = ledger.scoringRows.get(i.key);
+      if (!row) return undefined;
+      return { ...ledger.at('scoring', row, source.names[0] ?? null), key: i.key, message };
     }
     case 'model': {
-      const model = i.models.find((m) => m.name === source.model);
-      if (!model) return undefined;
-      return {
-        ...at(ctx.tables.mathModels!, model.row, source.column),
-        key: `${i.key}/${model.name}`,
-        message,
-      };
+      const row = ledger.modelRows.get(modelRowKey(i.key, source.model));
+      if (!row || !i.models.some((m) => m.name === source.model)) return undefined;
+      return { ...ledger.at('mathModels', row, source.column), key: `${i.key}/${source.model}`, message };
     }
     case 'params':
-      return missingParams(ctx, i, source.names, message);
+      return missingParams(board, ledger, i, source.names, message);
     default: {
       const unknown: never = source;
       throw new Error(`unknown warning source ${JSON.stringify(unknown)}`);
@@ -72,27 +75,27 @@ function locate(
  * every param is such a one.
  */
 function missingParams(
-  ctx: RunContext,
-  i: Initiative,
+  board: Scoreboard,
+  ledger: Ledger,
+  i: BoardInitiative,
   names: string[],
   message: string,
 ): RunWarning | null | undefined {
-  const lookup = lookupFor(ctx);
-  const targets: { ref: ParamRef; column: string }[] = [];
+  const targets: { param: BoardParam; column: 'value' | 'approved' }[] = [];
   const reasons: string[] = [];
   for (const name of names) {
-    const refs = lookup(i.key, name);
-    if (refs.length === 0) {
+    const params = board.paramsNamed(i.key, 'MATH_MODEL', name);
+    if (params.length === 0) {
       reasons.push(`${name} (no Params row: add one, or run 'productops params seed')`);
       continue;
     }
-    const ref = refs[0]!;
-    if (refs.length > 1 || ref.value.kind === 'bad') continue;
-    if (ref.value.kind === 'blank') {
-      targets.push({ ref, column: 'value' });
-      reasons.push(`${name} (no value: fill value${ref.approved ? '' : ', then tick approved'})`);
+    const param = params[0]!;
+    if (params.length > 1 || param.value.kind === 'bad') continue;
+    if (param.value.kind === 'blank') {
+      targets.push({ param, column: 'value' });
+      reasons.push(`${name} (no value: fill value${param.approved ? '' : ', then tick approved'})`);
     } else {
-      targets.push({ ref, column: 'approved' });
+      targets.push({ param, column: 'approved' });
       reasons.push(`${name} (not approved: tick approved)`);
     }
   }
@@ -103,18 +106,10 @@ function missingParams(
   );
   const target = targets[0];
   if (!target) return undefined;
-  const { ref, column } = target;
+  const { param, column } = target;
   return {
-    ...at(ctx.tables.params!, ref.row, column),
-    key: `${ref.key}/${ref.framework}/${ref.name}`,
+    ...ledger.at('params', ledger.paramRows.get(param)!.row, column),
+    key: `${param.key}/${param.framework}/${param.name}`,
     message: detailed,
   };
-}
-
-// One index of the Params rows per run, however many initiatives miss params.
-const lookups = new WeakMap<RunContext, ReturnType<typeof paramLookup>>();
-function lookupFor(ctx: RunContext): ReturnType<typeof paramLookup> {
-  let lookup = lookups.get(ctx);
-  if (!lookup) lookups.set(ctx, (lookup = paramLookup(ctx)));
-  return lookup;
 }

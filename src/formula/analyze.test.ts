@@ -142,7 +142,15 @@ describe('warnings', () => {
 
   it('does not block compiling: the compiled script carries them', () => {
     const compiled = compileScript('x = 1\nvalue = 2');
-    expect(compiled.warnings).toEqual([{ line: 1, column: 1, message: "'x' is assigned but never used" }]);
+    expect(compiled.warnings).toEqual([
+      {
+        line: 1,
+        column: 1,
+        message: "'x' is assigned but never used",
+        code: 'unused-name',
+        span: { line: 1, column: 1, offset: 0, end: 1 },
+      },
+    ]);
     expect(compiled.evaluate({})).toEqual({ x: 1, value: 2 });
   });
 });
@@ -234,8 +242,24 @@ describe('all problems together', () => {
         line: 1,
         column: 7,
         message: "'$' is not allowed: write amounts as plain numbers",
+        code: 'currency-symbol',
+        span: { line: 1, column: 7, offset: 6, end: 7 },
       });
-      expect(error.issues.at(-1)).toEqual({ line: 0, message: "the script never assigns 'value'" });
+      expect(error.issues.at(-1)).toEqual({
+        line: 0,
+        message: "the script never assigns 'value'",
+        code: 'missing-value',
+      });
+      expect(error.issues.map((i) => i.code)).toEqual([
+        'currency-symbol',
+        'unclosed-paren',
+        'unknown-function',
+        'read-before-assign',
+        'assigned-twice',
+        'wrong-arity',
+        'function-name-assigned',
+        'missing-value',
+      ]);
       expect(error.message.split('\n')).toEqual(problems(text));
     }
   });

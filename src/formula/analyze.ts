@@ -6,7 +6,7 @@
  */
 import type { Expr, Script, Span } from './ast.js';
 import { functionNames, functionSpec, isFunctionName } from './functions.js';
-import type { FormulaIssue } from './issues.js';
+import { type FormulaIssue, issueAt, issueOnLine, scriptIssue } from './issues.js';
 
 export const MAX_STATEMENTS = 500;
 /** Outputs people read on Scoring_Inputs; assigning them without reading them is the point. */
@@ -20,8 +20,6 @@ export interface Analysis {
   /** Assigned names, in order. */
   outputs: string[];
 }
-
-const at = (span: Span, message: string): FormulaIssue => ({ line: span.line, column: span.column, message });
 
 /** Visits every node of an expression in source order (left to right). */
 export function forEachNode(expr: Expr, visit: (e: Expr) => void): void {
@@ -55,13 +53,6 @@ export function forEachNode(expr: Expr, visit: (e: Expr) => void): void {
   }
 }
 
-function arityText(min: number, max: number): string {
-  if (max === Number.POSITIVE_INFINITY)
-    return min === 1 ? 'at least 1 argument' : `at least ${min} arguments`;
-  if (min === max) return min === 1 ? '1 argument' : `${min} arguments`;
-  return `${min} or ${max} arguments`;
-}
-
 export function analyzeScript(
   script: Script,
   brokenTargets: { name: string; line: number }[] = [],
@@ -71,10 +62,7 @@ export function analyzeScript(
   const { statements } = script;
 
   if (statements.length > MAX_STATEMENTS) {
-    errors.push({
-      line: 0,
-      message: `the script has ${statements.length} statements; the limit is ${MAX_STATEMENTS}`,
-    });
+    errors.push(scriptIssue('too-many-statements', { count: statements.length, limit: MAX_STATEMENTS }));
   }
 
   // Where each name is first assigned, over the whole script, to explain read-before-assign.
@@ -100,16 +88,20 @@ export function analyzeScript(
         see(e.name, e.span);
         read.add(e.name);
         if (isFunctionName(e.name)) {
-          errors.push(at(e.span, `'${e.name}' is a function: call it like ${functionSpec(e.name)!.usage}`));
+          errors.push(
+            issueAt('function-as-value', e.span, { name: e.name, usage: functionSpec(e.name)!.usage }),
+          );
         } else if (assigned.has(e.name) || broken.has(e.name)) {
           // Read after its assignment, or the name of a statement that did not parse: reported there.
         } else if (e.name === s.target && !assigned.has(e.name)) {
-          errors.push(at(e.span, `'${e.name}' is read in its own definition; it has no value yet`));
+          errors.push(issueAt('self-reference', e.span, { name: e.name }));
         } else if (firstAssigned.has(e.name)) {
-          errors.push({
-            line: e.span.line,
-            message: `'${e.name}' is read before it is assigned on line ${firstAssigned.get(e.name)}`,
-          });
+          errors.push(
+            issueOnLine('read-before-assign', e.span, {
+              name: e.name,
+              assignedOn: firstAssigned.get(e.name)!,
+            }),
+          );
         } else if (!inputSet.has(e.name)) {
           inputSet.add(e.name);
           inputs.push(e.name);
@@ -118,17 +110,22 @@ export function analyzeScript(
         const spec = functionSpec(e.callee);
         if (!spec) {
           const lower = e.callee.toLowerCase();
-          const hint = isFunctionName(lower) ? `; did you mean '${lower}'?` : '';
-          errors.push({
-            line: e.calleeSpan.line,
-            message: `unknown function '${e.callee}' (functions: ${functionNames.join(', ')})${hint}`,
-          });
+          errors.push(
+            issueOnLine('unknown-function', e.calleeSpan, {
+              name: e.callee,
+              functions: functionNames,
+              ...(isFunctionName(lower) ? { suggestion: lower } : {}),
+            }),
+          );
         } else if (e.args.length < spec.minArgs || e.args.length > spec.maxArgs) {
           errors.push(
-            at(
-              e.calleeSpan,
-              `'${spec.name}' takes ${arityText(spec.minArgs, spec.maxArgs)} (${spec.usage}), got ${e.args.length}`,
-            ),
+            issueAt('wrong-arity', e.calleeSpan, {
+              name: spec.name,
+              minArgs: spec.minArgs,
+              maxArgs: spec.maxArgs,
+              usage: spec.usage,
+              got: e.args.length,
+            }),
           );
         }
       }
@@ -136,30 +133,27 @@ export function analyzeScript(
 
     see(s.target, s.targetSpan);
     if (isFunctionName(s.target)) {
-      errors.push(at(s.targetSpan, `'${s.target}' is a function name and cannot be used as a name`));
+      errors.push(issueAt('function-name-assigned', s.targetSpan, { name: s.target }));
     }
     const first = assigned.get(s.target);
     if (first !== undefined) {
-      errors.push({
-        line: s.targetSpan.line,
-        message: `'${s.target}' is assigned twice (first on line ${first})`,
-      });
+      errors.push(issueOnLine('assigned-twice', s.targetSpan, { name: s.target, firstOn: first }));
     } else {
       assigned.set(s.target, s.targetSpan.line);
     }
   }
 
   if (statements.length === 0 && brokenTargets.length === 0) {
-    errors.push({ line: 0, message: "the script is empty: write at least 'value = …'" });
+    errors.push(scriptIssue('empty-script'));
   } else if (!assigned.has('value') && !broken.has('value')) {
-    errors.push({ line: 0, message: "the script never assigns 'value'" });
+    errors.push(scriptIssue('missing-value'));
   }
 
   const outputNames = new Set<string>(OUTPUT_NAMES);
   for (const s of statements) {
     if (assigned.get(s.target) !== s.targetSpan.line) continue;
     if (!read.has(s.target) && !outputNames.has(s.target)) {
-      warnings.push(at(s.targetSpan, `'${s.target}' is assigned but never used`));
+      warnings.push(issueAt('unused-name', s.targetSpan, { name: s.target }));
     }
   }
 
@@ -170,7 +164,7 @@ export function analyzeScript(
       byLowerCase.set(name.toLowerCase(), name);
     } else {
       const otherLine = firstSeen.get(other)!.line;
-      warnings.push(at(span, `'${name}' and '${other}' (line ${otherLine}) differ only in case`));
+      warnings.push(issueAt('case-only-difference', span, { name, other, otherLine }));
     }
   }
 

@@ -10,6 +10,7 @@
  * and numbers that the lexer parsed into doubles (printed back with `String(number)`). Nothing a
  * person typed is copied into it: parameter and output names are passed in as values (`k[3]`
  * becomes the parameter `k3`) and used only as property keys, and functions are our own helpers.
+ * The code for a call comes from the function's entry in functions.ts.
  * Values live in one Float64Array of slots, one per name, so evaluation never looks a name up.
  * When a step fails, the helper that noticed builds an EvaluationError naming the line, the
  * expression and the current values of the names involved.
@@ -22,9 +23,10 @@
  */
 
 import { forEachNode } from './analyze.js';
-import type { Arith, Assignment, Call, Expr } from './ast.js';
-import { functionSpec, roundHalfAwayFromZero } from './functions.js';
-import { EvaluationError, type FormulaIssue } from './issues.js';
+import type { Arith, Assignment, Call, Expr, Span } from './ast.js';
+import { formatNumber, type Operand } from './catalog.js';
+import { type CallFailure, functionSpec, functionSpecs, type Runtime } from './functions.js';
+import { evaluationError, type FormulaIssue } from './issues.js';
 import { parseScript } from './parser.js';
 
 export interface CompiledScript {
@@ -40,7 +42,10 @@ export interface CompiledScript {
   evaluate(params: Record<string, number>): Record<string, number>;
 }
 
-/** What the generated code may call: checks that throw located errors, and rounding. */
+/**
+ * What the generated code may call: checks that throw located errors, and the helpers of the
+ * functions in functions.ts, each under its function's name (`h.sqrt`).
+ */
 interface Helpers {
   /** Not an object: evaluate(null), evaluate('text'). */
   params(params: unknown): never;
@@ -49,19 +54,21 @@ interface Helpers {
   /** An operand at a site was NaN or ±Infinity. */
   notFiniteAt(site: number, value: number): never;
   div(a: number, d: number, site: number): number;
-  sqrt(x: number, site: number): number;
-  ln(x: number, site: number): number;
-  log10(x: number, site: number): number;
-  log(x: number, base: number, site: number): number;
-  clamp(x: number, low: number, high: number, site: number): number;
-  round(x: number, digits: number): number;
+  [fn: string]: (...args: never[]) => number;
 }
+
+const BASE_HELPERS = ['params', 'input', 'notFinite', 'notFiniteAt', 'div'];
+for (const spec of functionSpecs()) {
+  if (BASE_HELPERS.includes(spec.name)) throw new Error(`function ${spec.name} shadows a helper`);
+}
+
+/** How evaluation can fail at a site: a function's own failures, a divisor of 0, a value that is not finite. */
+type Failure = CallFailure | { code: 'division-by-zero' } | { code: 'operand-not-finite'; operand: Operand };
 
 /** A place in the script where evaluation can fail, with the expression to explain. */
 interface Site {
   line: number;
-  /** Why it fails (`division by zero`); for a finiteness check, what must be finite (`the condition of if`). */
-  reason: string;
+  failure: Failure;
   /** The expression whose value was wrong. */
   culprit: Expr;
 }
@@ -77,61 +84,63 @@ export function compileAnalyzed(
   for (const name of [...inputs, ...outputs]) if (!slotOf.has(name)) slotOf.set(name, slotOf.size);
   const slots = new Float64Array(slotOf.size);
   const source = generateSource(statements, inputs, outputs, slotOf);
-  const firstReadLine = firstReadLines(statements);
+  const firstRead = firstReads(statements);
   const explainer = new Explainer(text, slots, slotOf);
   // The closures below keep neither the syntax tree nor the code generator: a run holds thousands
   // of compiled models. What a failure needs to explain itself is rebuilt from the text, once.
   const syntax = syntaxFromText(text, slotOf);
-  const fail = (site: number, value: number): never => {
-    const { line, reason, culprit } = syntax().sites[site]!;
-    throw new EvaluationError(line, `${reason} (${explainer.explain(culprit, value)})`);
+  /**
+   * Throws the error of a site about `value` (`other` is clamp's high bound); `failure` replaces the
+   * site's own, for a divisor that is not finite.
+   */
+  const fail = (site: number, value: number, other = 0, failure?: Failure): never => {
+    const { line, culprit, failure: own } = syntax().sites[site]!;
+    const { span } = culprit;
+    const explanation = () => explainer.explain(culprit, value);
+    const f = failure ?? own;
+    switch (f.code) {
+      case 'division-by-zero':
+      case 'sqrt-negative':
+      case 'log-base':
+        throw evaluationError(f.code, line, span, { explanation: explanation() });
+      case 'log-domain':
+        throw evaluationError(f.code, line, span, { fn: f.fn, explanation: explanation() });
+      case 'operand-not-finite':
+        throw evaluationError(f.code, line, span, { operand: f.operand, value, explanation: explanation() });
+      case 'clamp-bounds':
+        throw evaluationError(f.code, line, span, { low: value, high: other });
+      default: {
+        const never: never = f;
+        throw new Error(`unknown failure ${(never as Failure).code}`);
+      }
+    }
   };
-  const notFiniteAt = (site: number, value: number, subject?: string): never => {
-    const { line, reason, culprit } = syntax().sites[site]!;
-    throw new EvaluationError(
-      line,
-      `${subject ?? reason} is ${nonFinite(value)} (${explainer.explain(culprit, value)})`,
-    );
-  };
+  const runtime: Runtime = { fail };
   const helpers: Helpers = {
     params: (params) => {
-      throw new EvaluationError(0, `the params must be an object (got ${describeValue(params)})`);
+      throw evaluationError('params-not-object', 0, undefined, { value: params });
     },
-    input: (params, index) => readInput(params, inputs[index]!, firstReadLine.get(inputs[index]!) ?? 0),
+    input: (params, index) => readInput(params, inputs[index]!, firstRead.get(inputs[index]!)),
     notFinite: (index, value) => {
       const st = syntax().statements[index]!;
-      const involved = explainer.namesWithValues(st.expr);
-      throw new EvaluationError(
-        st.span.line,
-        `'${st.target}' is ${nonFinite(value)}${involved ? ` (${involved})` : ''}`,
-      );
+      throw evaluationError('not-finite', st.span.line, st.span, {
+        target: st.target,
+        value,
+        involved: explainer.namesWithValues(st.expr),
+      });
     },
-    notFiniteAt: (site, value) => notFiniteAt(site, value),
+    notFiniteAt: (site, value) => fail(site, value),
     div: (a, d, site) => {
       // Dividing by ±Infinity would give 0 and hide it. One test on the hot path covers both.
-      if (d === 0 || d - d !== 0) return d === 0 ? fail(site, d) : notFiniteAt(site, d, 'the divisor');
+      if (d === 0 || d - d !== 0) {
+        return d === 0
+          ? fail(site, d)
+          : fail(site, d, 0, { code: 'operand-not-finite', operand: { kind: 'divisor' } });
+      }
       return a / d;
     },
-    sqrt: (x, site) => (x < 0 ? fail(site, x) : Math.sqrt(x)),
-    ln: (x, site) => (x <= 0 ? fail(site, x) : Math.log(x)),
-    log10: (x, site) => (x <= 0 ? fail(site, x) : Math.log10(x)),
-    log: (x, base, site) => {
-      if (x <= 0) return fail(site, x);
-      if (base <= 0 || base === 1) return fail(site + 1, base);
-      return Math.log(x) / Math.log(base);
-    },
-    clamp: (x, low, high, site) => {
-      if (low > high) {
-        const { line } = syntax().sites[site]!;
-        throw new EvaluationError(
-          line,
-          `clamp's low bound is above its high bound (low = ${formatNumber(low)}, high = ${formatNumber(high)})`,
-        );
-      }
-      return Math.min(Math.max(x, low), high);
-    },
-    round: roundHalfAwayFromZero,
   };
+  for (const spec of functionSpecs()) if (spec.helper) helpers[spec.name] = spec.helper(runtime);
 
   const keyParams = [...inputs.map((_, i) => `k${i}`), ...outputs.map((_, i) => `o${i}`)];
   // Generated from the syntax tree only, never from user text: see the comment at the top of this file.
@@ -197,14 +206,15 @@ function generateSource(
   return body.join('\n');
 }
 
-function firstReadLines(statements: Assignment[]): Map<string, number> {
-  const lines = new Map<string, number>();
+/** Where each name is first read, to locate a missing input. */
+function firstReads(statements: Assignment[]): Map<string, Span> {
+  const spans = new Map<string, Span>();
   for (const st of statements) {
     forEachNode(st.expr, (e) => {
-      if (e.kind === 'name' && !lines.has(e.name)) lines.set(e.name, e.span.line);
+      if (e.kind === 'name' && !spans.has(e.name)) spans.set(e.name, e.span);
     });
   }
-  return lines;
+  return spans;
 }
 
 /**
@@ -235,30 +245,16 @@ function internalize(name: string): string {
   return Object.keys({ [name]: 0 })[0]!;
 }
 
-function readInput(params: unknown, name: string, line: number): number {
+function readInput(params: unknown, name: string, firstRead: Span | undefined): number {
   // Only own properties count: `constructor` or `toString` must never come from Object.prototype.
   const own =
     params !== null && typeof params === 'object' ? Object.getOwnPropertyDescriptor(params, name) : undefined;
   const value: unknown = own && 'value' in own ? own.value : undefined;
-  if (value === undefined || value === null) throw new EvaluationError(line, `missing input '${name}'`);
+  const line = firstRead?.line ?? 0;
+  if (value === undefined || value === null)
+    throw evaluationError('missing-input', line, firstRead, { name });
   if (typeof value === 'number' && Number.isFinite(value)) return value;
-  throw new EvaluationError(line, `input '${name}' is not a finite number (got ${describeValue(value)})`);
-}
-
-function describeValue(value: unknown): string {
-  if (value === null) return 'null';
-  if (typeof value === 'string') return `'${value.slice(0, 40)}'`;
-  if (typeof value === 'number') return String(value);
-  return typeof value;
-}
-
-/** What a value that is not finite is, in words: `'x' is minus infinitely large`. */
-function nonFinite(value: number): string {
-  return Number.isNaN(value) ? 'not a number' : `${value > 0 ? '' : 'minus '}infinitely large`;
-}
-
-export function formatNumber(v: number): string {
-  return Number.isInteger(v) || !Number.isFinite(v) ? String(v) : String(Number(v.toPrecision(12)));
+  throw evaluationError('input-not-finite', line, firstRead, { name, value });
 }
 
 /** Builds the words of an evaluation error from the slots as they were when it failed. */
@@ -300,7 +296,7 @@ function isFiniteByConstruction(e: Expr): boolean {
     case 'unary':
       return isFiniteByConstruction(e.operand);
     case 'call':
-      return e.callee === 'and' || e.callee === 'or' || e.callee === 'not';
+      return functionSpec(e.callee)?.finiteResult === true;
     case 'arith':
     case 'power':
       return false;
@@ -322,16 +318,16 @@ class CodeGenerator {
 
   constructor(private readonly slotOf: Map<string, number>) {}
 
-  private site(line: number, reason: string, culprit: Expr): number {
-    this.sites.push({ line, reason, culprit });
+  private site(line: number, failure: Failure, culprit: Expr): number {
+    this.sites.push({ line, failure, culprit });
     return this.sites.length - 1;
   }
 
-  /** `e`'s code, failing with `subject is not a number` (or infinitely large) unless it is finite. */
-  private finite(e: Expr, subject: string): string {
+  /** `e`'s code, failing with `operand is not a number` (or infinitely large) unless it is finite. */
+  private finite(e: Expr, operand: Operand): string {
     const code = this.expr(e);
     if (isFiniteByConstruction(e)) return code;
-    const site = this.site(e.span.line, subject, e);
+    const site = this.site(e.span.line, { code: 'operand-not-finite', operand }, e);
     return `(c = ${code}, c - c !== 0 ? h.notFiniteAt(${site}, c) : c)`;
   }
 
@@ -348,11 +344,11 @@ class CodeGenerator {
         return this.arith(e);
       case 'power':
         // 2 ^ -Infinity and (0 * Infinity) ^ 0 are finite: both sides are checked.
-        return `(${this.finite(e.base, 'the base of a power')} ** ${this.finite(e.exponent, 'the exponent of a power')})`;
+        return `(${this.finite(e.base, { kind: 'power-base' })} ** ${this.finite(e.exponent, { kind: 'power-exponent' })})`;
       case 'comparison': {
         const op = e.op === '==' ? '===' : e.op === '!=' ? '!==' : e.op;
-        const left = this.finite(e.left, `the left side of '${e.op}'`);
-        const right = this.finite(e.right, `the right side of '${e.op}'`);
+        const left = this.finite(e.left, { kind: 'comparison-side', side: 'left', op: e.op });
+        const right = this.finite(e.right, { kind: 'comparison-side', side: 'right', op: e.op });
         return `(${left} ${op} ${right} ? 1 : 0)`;
       }
       case 'call':
@@ -374,7 +370,7 @@ class CodeGenerator {
     for (const r of e.rest) {
       const operand = this.expr(r.operand);
       if (r.op === '/') {
-        const site = this.site(r.operand.span.line, 'division by zero', r.operand);
+        const site = this.site(r.operand.span.line, { code: 'division-by-zero' }, r.operand);
         steps.push(`${t} = h.div(${t}, ${operand}, ${site})`);
       } else {
         steps.push(`${t} = ${t} ${r.op} ${operand}`);
@@ -384,64 +380,20 @@ class CodeGenerator {
   }
 
   private call(e: Call): string {
-    // Every argument is checked, except the branches of if: only the chosen one is evaluated, and
-    // its value is the call's value, checked wherever it is used.
-    const single = functionSpec(e.callee)?.maxArgs === 1;
-    const args = e.args.map((a, i) =>
-      e.callee === 'if' && i > 0
-        ? this.expr(a)
-        : this.finite(
-            a,
-            e.callee === 'if'
-              ? 'the condition of if'
-              : single
-                ? `the argument of ${e.callee}`
-                : `argument ${i + 1} of ${e.callee}`,
-          ),
-    );
-    const [a, b, c] = args;
-    const line = e.span.line;
-    switch (e.callee) {
-      case 'min':
-        return args.length === 1 ? `(${a})` : `Math.min(${args.join(', ')})`;
-      case 'max':
-        return args.length === 1 ? `(${a})` : `Math.max(${args.join(', ')})`;
-      case 'abs':
-        return `Math.abs(${a})`;
-      case 'round':
-        return `h.round(${a}, ${b ?? '0'})`;
-      case 'floor':
-        return `Math.floor(${a})`;
-      case 'ceil':
-        return `Math.ceil(${a})`;
-      case 'sqrt':
-        return `h.sqrt(${a}, ${this.site(line, 'sqrt of a negative number', e.args[0]!)})`;
-      case 'exp':
-        return `Math.exp(${a})`;
-      case 'ln':
-        return `h.ln(${a}, ${this.site(line, 'ln needs a number greater than 0', e.args[0]!)})`;
-      case 'log10':
-        return `h.log10(${a}, ${this.site(line, 'log10 needs a number greater than 0', e.args[0]!)})`;
-      case 'log': {
-        const site = this.site(line, 'log needs a number greater than 0', e.args[0]!);
-        this.site(line, 'the base of log must be greater than 0 and not 1', e.args[1]!);
-        return `h.log(${a}, ${b}, ${site})`;
-      }
-      case 'pow':
-        return `(${a} ** ${b})`;
-      case 'clamp':
-        return `h.clamp(${a}, ${b}, ${c}, ${this.site(line, 'clamp', e)})`;
-      case 'if':
-        return `(${a} !== 0 ? ${b} : ${c})`;
-      case 'and':
-        return `(${args.map((x) => `${x} !== 0`).join(' && ')} ? 1 : 0)`;
-      case 'or':
-        return `(${args.map((x) => `${x} !== 0`).join(' || ')} ? 1 : 0)`;
-      case 'not':
-        return `(${a} === 0 ? 1 : 0)`;
-      default:
-        // Analysis rejects unknown functions before compilation.
-        throw new Error(`unknown function ${e.callee}`);
-    }
+    const spec = functionSpec(e.callee);
+    // Analysis rejects unknown functions before compilation.
+    if (!spec) throw new Error(`unknown function ${e.callee}`);
+    // Every argument is checked unless the function says its value passes through (if's branches).
+    const args = e.args.map((a, index) => {
+      const operand = spec.operand
+        ? spec.operand(index)
+        : { kind: 'argument' as const, fn: spec.name, index, only: spec.maxArgs === 1 };
+      return operand ? this.finite(a, operand) : this.expr(a);
+    });
+    return spec.emit(args, {
+      call: e,
+      helper: `h.${spec.name}`,
+      site: (failure, culprit) => this.site(e.span.line, failure, culprit),
+    });
   }
 }

@@ -5,14 +5,29 @@
  */
 import { analyzeScript } from './analyze.js';
 import { type CompiledScript, compileAnalyzed } from './compile.js';
-import { FormulaError, type FormulaIssue, sortIssues } from './issues.js';
+import { FormulaError, type FormulaIssue, issueAt, scriptIssue, sortIssues } from './issues.js';
 import { parseScript } from './parser.js';
 
 export { forEachNode } from './analyze.js';
 export type { Expr, Script, Span } from './ast.js';
+export {
+  EVALUATION_CODES,
+  type EvaluationCode,
+  ISSUE_CODES,
+  type IssueCode,
+  WARNING_CODES,
+} from './catalog.js';
 export type { CompiledScript } from './compile.js';
 export { functionNames } from './functions.js';
-export { EvaluationError, FormulaError, type FormulaIssue, formatIssue, sortIssues } from './issues.js';
+export {
+  EvaluationError,
+  FormulaError,
+  type FormulaIssue,
+  formatIssue,
+  renderSnippet,
+  type SnippetTarget,
+  sortIssues,
+} from './issues.js';
 export { parseScript } from './parser.js';
 export { printExpr } from './print.js';
 
@@ -33,15 +48,15 @@ export function checkScript(text: string): ScriptCheck {
   if (typeof text !== 'string') {
     return {
       ok: false,
-      errors: [{ line: 0, message: 'the script must be text' }],
+      errors: [scriptIssue('script-not-text')],
       warnings: [],
       inputs: [],
       outputs: [],
     };
   }
   if (text.length > MAX_SCRIPT_LENGTH) {
-    const message = `the script is ${text.length.toLocaleString('en-US')} characters long; the limit is ${MAX_SCRIPT_LENGTH.toLocaleString('en-US')}`;
-    return { ok: false, errors: [{ line: 0, message }], warnings: [], inputs: [], outputs: [] };
+    const tooLong = scriptIssue('script-too-long', { length: text.length, limit: MAX_SCRIPT_LENGTH });
+    return { ok: false, errors: [tooLong], warnings: [], inputs: [], outputs: [] };
   }
   const spreadsheetStyle = leadingEquals(text);
   if (spreadsheetStyle) {
@@ -69,22 +84,29 @@ export function checkScript(text: string): ScriptCheck {
  * to change. Null when the first statement does not start with `=`.
  */
 function leadingEquals(text: string): FormulaIssue | null {
-  const lines = text.split(/\r\n|\r|\n/);
-  const index = lines.findIndex((l) => l.trim() !== '' && !l.trim().startsWith('#'));
-  if (index < 0) return null;
-  const line = lines[index]!;
-  const start = line.search(/\S/);
-  if (line[start] !== '=' || line[start + 1] === '=') return null;
-  const rest = line
-    .slice(start + 1)
-    .replace(/#.*$/, '')
-    .trim();
-  const example = `value = ${rest.length > 40 ? `${rest.slice(0, 39)}…` : rest || '…'}`;
-  return {
-    line: index + 1,
-    column: start + 1,
-    message: `a formula here does not start with '=' as in a spreadsheet: name what each line computes, e.g. '${example}'`,
-  };
+  const breaks = /\r\n|\r|\n/g;
+  let lineStart = 0;
+  for (let index = 0; ; index++) {
+    const found = breaks.exec(text);
+    const lineEnd = found ? found.index : text.length;
+    const line = text.slice(lineStart, lineEnd);
+    if (line.trim() !== '' && !line.trim().startsWith('#')) {
+      const start = line.search(/\S/);
+      if (line[start] !== '=' || line[start + 1] === '=') return null;
+      const rest = line
+        .slice(start + 1)
+        .replace(/#.*$/, '')
+        .trim();
+      const offset = lineStart + start;
+      return issueAt(
+        'spreadsheet-formula',
+        { line: index + 1, column: start + 1, offset, end: offset + 1 },
+        { rest },
+      );
+    }
+    if (!found) return null;
+    lineStart = breaks.lastIndex;
+  }
 }
 
 /** Compiles a script for fast repeated evaluation; throws FormulaError listing every problem. */

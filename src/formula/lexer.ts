@@ -3,7 +3,7 @@
  * `invalid` token, so the parser can skip that statement and go on to report the others.
  */
 import type { Span } from './ast.js';
-import type { FormulaIssue } from './issues.js';
+import { type FormulaIssue, issueAt } from './issues.js';
 
 export type TokenKind = 'number' | 'name' | 'op' | 'newline' | 'invalid' | 'eof';
 
@@ -19,23 +19,36 @@ export interface Token {
 const operators = ['**', '<=', '>=', '==', '!=', '+', '-', '*', '/', '^', '<', '>', '=', '(', ')', ','];
 
 /** Characters people try that the language does not have, with the reason we give. */
-const unsupported: Record<string, string> = {
-  '"': 'text in quotes is not allowed: formulas work with numbers only',
-  "'": 'text in quotes is not allowed: formulas work with numbers only',
-  '.': "'.' is not allowed here: there is no member access (a.b); decimals are written like 0.5",
-  '[': "'[' is not allowed: there is no indexing",
-  ']': "']' is not allowed: there is no indexing",
-  '{': "'{' is not allowed: use parentheses to group",
-  '}': "'}' is not allowed: use parentheses to group",
-  ';': "';' is not allowed: write one statement per line",
-  '%': "'%' may only follow a number, as in 5% (there is no modulo operator)",
-  '&': "'&' is not allowed: use and(a, b)",
-  '|': "'|' is not allowed: use or(a, b)",
-  '!': "'!' is not allowed on its own: use not(x), or != to compare",
-  $: "'$' is not allowed: write amounts as plain numbers",
-  '£': "'£' is not allowed: write amounts as plain numbers",
-  '€': "'€' is not allowed: write amounts as plain numbers",
-};
+function characterIssue(char: string, span: Span): FormulaIssue {
+  switch (char) {
+    case '"':
+    case "'":
+      return issueAt('quoted-text', span);
+    case '.':
+      return issueAt('member-access', span);
+    case '[':
+    case ']':
+      return issueAt('indexing', span, { char });
+    case '{':
+    case '}':
+      return issueAt('braces', span, { char });
+    case ';':
+      return issueAt('semicolon', span);
+    case '%':
+      return issueAt('percent-without-number', span);
+    case '&':
+    case '|':
+      return issueAt('logic-symbol', span, { char });
+    case '!':
+      return issueAt('lone-bang', span);
+    case '$':
+    case '£':
+    case '€':
+      return issueAt('currency-symbol', span, { char });
+    default:
+      return issueAt('unexpected-character', span, { char });
+  }
+}
 
 const isDigit = (c: string | undefined) => c !== undefined && c >= '0' && c <= '9';
 const isNameStart = (c: string | undefined) =>
@@ -59,8 +72,8 @@ export function tokenize(text: string): { tokens: Token[]; issues: FormulaIssue[
   });
   const push = (kind: TokenKind, start: number, end: number, value = 0) =>
     tokens.push({ kind, text: text.slice(start, end), value, span: span(start, end) });
-  const fail = (start: number, end: number, message: string) => {
-    issues.push({ line, column: start - lineStart + 1, message });
+  const fail = (start: number, end: number, char: string) => {
+    issues.push(characterIssue(char, span(start, end)));
     push('invalid', start, end);
   };
 
@@ -100,9 +113,6 @@ export function tokenize(text: string): { tokens: Token[]; issues: FormulaIssue[
     }
     // One character, even when it is an emoji made of two UTF-16 units.
     const char = String.fromCodePoint(text.codePointAt(i)!);
-    const reason = Object.hasOwn(unsupported, char)
-      ? unsupported[char]!
-      : `unexpected character ${describeChar(char)}`;
     // A whole quoted text is one problem, not one per character.
     let end = i + char.length;
     if (c === '"' || c === "'") {
@@ -111,7 +121,7 @@ export function tokenize(text: string): { tokens: Token[]; issues: FormulaIssue[
       const close = text.indexOf(c, i + 1);
       if (close !== -1 && !/[\r\n]/.test(text.slice(i + 1, close))) end = close + 1;
     }
-    fail(i, end, reason);
+    fail(i, end, char);
     for (let k = i; k < end; k++) if (isHighSurrogateFirst(text, k)) lineStart += 1;
     i = end;
   }
@@ -124,13 +134,6 @@ const isHighSurrogateFirst = (text: string, k: number) => {
   return unit >= 0xd800 && unit <= 0xdbff && (text.codePointAt(k) ?? 0) > 0xffff;
 };
 
-/** Control, format (zero-width), separator and lone surrogate characters are invisible when quoted. */
-const invisible = /^[\p{Cc}\p{Cf}\p{Z}\p{Cs}]$/u;
-
-function describeChar(c: string): string {
-  return invisible.test(c) ? `(code ${c.codePointAt(0)!})` : `'${c}'`;
-}
-
 /** Reads `12`, `0.5`, `.5`, `1e6`, `2.5E-3`, `1_000_000`, optionally followed by `%`. */
 function readNumber(
   text: string,
@@ -142,14 +145,19 @@ function readNumber(
 ): number {
   let i = start;
   let digits = '';
-  let bad: string | undefined;
+  let bad:
+    | 'misplaced-underscore'
+    | 'two-decimal-points'
+    | 'exponent-without-digits'
+    | 'malformed-number'
+    | 'number-too-large'
+    | undefined;
   const readDigits = () => {
     let any = false;
     while (isDigit(text[i]) || text[i] === '_') {
       if (text[i] === '_') {
         // Underscores only between digits: 1_000 yes, 1__000, 1_ and _1 no.
-        if (!isDigit(text[i - 1]) || !isDigit(text[i + 1]))
-          bad ??= "'_' in a number must stand between two digits";
+        if (!isDigit(text[i - 1]) || !isDigit(text[i + 1])) bad ??= 'misplaced-underscore';
       } else {
         digits += text[i];
         any = true;
@@ -163,13 +171,13 @@ function readNumber(
     digits += '.';
     i += 1;
     readDigits();
-    if (text[i] === '.') bad ??= 'a number has at most one decimal point';
+    if (text[i] === '.') bad ??= 'two-decimal-points';
   }
   if ((text[i] === 'e' || text[i] === 'E') && (isDigit(text[i + 1]) || /[+-]/.test(text[i + 1] ?? ''))) {
     digits += 'e';
     i += 1;
     if (text[i] === '+' || text[i] === '-') digits += text[i++];
-    if (!readDigits()) bad ??= "an exponent needs digits after 'e', as in 1e6";
+    if (!readDigits()) bad ??= 'exponent-without-digits';
   }
   let value = Number(digits);
   if (text[i] === '%') {
@@ -179,12 +187,17 @@ function readNumber(
   // `12abc` or `3.5.1` is one malformed word, not a number followed by a name.
   if (isNameChar(text[i]) || (text[i] === '.' && !bad)) {
     while (isNameChar(text[i]) || text[i] === '.') i += 1;
-    bad ??= `'${text.slice(start, i)}' is not a number or a name (a name cannot start with a digit)`;
+    bad ??= 'malformed-number';
   }
-  if (!bad && !Number.isFinite(value)) bad = `'${text.slice(start, i)}' is too large to be a number`;
+  if (!bad && !Number.isFinite(value)) bad = 'number-too-large';
   const span: Span = { line, column: start - lineStart + 1, offset: start, end: i };
   if (bad) {
-    issues.push({ line, column: span.column, message: bad });
+    const word = text.slice(start, i);
+    issues.push(
+      bad === 'malformed-number' || bad === 'number-too-large'
+        ? issueAt(bad, span, { text: word })
+        : issueAt(bad, span),
+    );
     tokens.push({ kind: 'invalid', text: text.slice(start, i), value: 0, span });
   } else {
     tokens.push({ kind: 'number', text: text.slice(start, i), value, span });

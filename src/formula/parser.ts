@@ -4,7 +4,8 @@
  * and carries on, so the PM sees every problem at once.
  */
 import type { ArithOp, Assignment, ComparisonOp, Expr, Script, Span } from './ast.js';
-import type { FormulaIssue } from './issues.js';
+import type { IssueCode, IssueParams } from './catalog.js';
+import { type FormulaIssue, issueAt } from './issues.js';
 import { type Token, tokenize } from './lexer.js';
 
 export const MAX_NESTING = 100;
@@ -25,8 +26,6 @@ const infix: Record<string, { left: number; right: number }> = {
   '**': { left: 9, right: 8 },
 };
 const PREFIX_POWER = 7;
-const EQUALS_IN_EXPRESSION =
-  "'=' inside an expression: assign once per line, at its start (to compare, use ==)";
 const isComparison = (op: string) => infix[op]?.left === 1;
 
 /** Thrown inside the parser to abandon one statement; never escapes `parseScript`. */
@@ -47,9 +46,9 @@ export function parseScript(text: string): ParseResult {
   return new Parser(tokens, issues).parse();
 }
 
-function describe(token: Token): string {
-  if (token.kind === 'newline' || token.kind === 'eof') return 'the end of the line';
-  return `'${token.text}'`;
+/** A token as the catalog's `found` and `after`: its text, or null for the end of the line. */
+function found(token: Token): string | null {
+  return token.kind === 'newline' || token.kind === 'eof' ? null : token.text;
 }
 
 const spanFrom = (start: Span, end: Span): Span => ({
@@ -129,9 +128,9 @@ class Parser {
     return this.tokens[0]!;
   }
 
-  private fail(at: Token, message: string): never {
+  private fail<C extends IssueCode>(at: Token, code: C, ...params: IssueParams<C>): never {
     // The lexer has already explained an invalid token; one issue per problem.
-    if (at.kind !== 'invalid') this.issues.push({ line: at.span.line, column: at.span.column, message });
+    if (at.kind !== 'invalid') this.issues.push(issueAt(code, at.span, ...params));
     throw new StatementFailed();
   }
 
@@ -160,29 +159,21 @@ class Parser {
   private statement(): Assignment {
     const target = this.next();
     if (target.kind !== 'name') {
-      this.fail(
-        target,
-        `expected a name to assign at the start of the line, like 'value = …', found ${describe(target)}`,
-      );
+      this.fail(target, 'expected-name', { found: found(target) });
     }
     const eq = this.next();
     if (!(eq.kind === 'op' && eq.text === '=')) {
-      this.fail(eq, `expected '=' after '${target.text}', found ${describe(eq)}`);
+      this.fail(eq, 'expected-equals', { target: target.text, found: found(eq) });
     }
     this.brokenTarget = { name: target.text, line: target.span.line };
     const expr = this.expression(0, eq);
     const last = this.previous();
     const end = this.next();
     if (end.kind !== 'newline' && end.kind !== 'eof') {
-      if (end.kind === 'op' && end.text === '=') {
-        this.fail(end, EQUALS_IN_EXPRESSION);
-      }
-      if (end.kind === 'op' && end.text === ')') this.fail(end, "')' has no matching '('");
-      if (end.kind === 'op' && end.text === ',') this.fail(end, "',' outside a function call");
-      this.fail(
-        end,
-        `expected an operator or the end of the line after ${describe(last)}, found ${describe(end)}`,
-      );
+      if (end.kind === 'op' && end.text === '=') this.fail(end, 'equals-in-expression');
+      if (end.kind === 'op' && end.text === ')') this.fail(end, 'unmatched-close-paren');
+      if (end.kind === 'op' && end.text === ',') this.fail(end, 'comma-outside-call');
+      this.fail(end, 'expected-operator', { after: found(last), found: found(end) });
     }
     this.brokenTarget = undefined;
     return {
@@ -202,7 +193,7 @@ class Parser {
   private nested(minPower: number, after: Token): Expr {
     this.depth += 1;
     if (this.depth > MAX_NESTING) {
-      this.fail(this.peek(), `the expression is nested more than ${MAX_NESTING} levels deep`);
+      this.fail(this.peek(), 'nesting-too-deep', { limit: MAX_NESTING });
     }
     const expr = this.expression(minPower, after);
     this.depth -= 1;
@@ -228,10 +219,7 @@ class Parser {
       } else if (isComparison(t.text)) {
         const following = this.peek();
         if (following.kind === 'op' && isComparison(following.text)) {
-          this.fail(
-            following,
-            `comparisons cannot be chained: write and(a ${t.text} b, b ${following.text} c)`,
-          );
+          this.fail(following, 'chained-comparison', { first: t.text, second: following.text });
         }
         left = {
           kind: 'comparison',
@@ -272,15 +260,12 @@ class Parser {
     if (t.kind === 'op' && t.text === '(') {
       this.openParens.push(t);
       const inner = this.nested(0, t);
-      const close = this.closeParen(t, "')'");
+      const close = this.closeParen(t, false);
       this.openParens.pop();
       return { ...inner, span: spanFrom(t.span, close.span) };
     }
-    if (t.kind === 'op' && t.text === '=') {
-      this.fail(t, EQUALS_IN_EXPRESSION);
-    }
-    const found = t.kind === 'newline' || t.kind === 'eof' ? '' : `, found '${t.text}'`;
-    this.fail(t, `expected a number, a name or '(' after '${after.text}'${found}`);
+    if (t.kind === 'op' && t.text === '=') this.fail(t, 'equals-in-expression');
+    this.fail(t, 'expected-operand', { after: after.text, found: found(t) });
   }
 
   private call(name: Token): Expr {
@@ -299,7 +284,7 @@ class Parser {
         break;
       }
     }
-    const close = this.closeParen(open, "',' or ')'");
+    const close = this.closeParen(open, true);
     this.openParens.pop();
     return {
       kind: 'call',
@@ -310,14 +295,13 @@ class Parser {
     };
   }
 
-  private closeParen(open: Token, expected: string): Token {
+  /** Reads the ')' that closes `open`, of a call's arguments when `inCall`. */
+  private closeParen(open: Token, inCall: boolean): Token {
     const t = this.peek();
     if (t.kind === 'op' && t.text === ')') return this.next();
-    if (t.kind === 'newline' || t.kind === 'eof') {
-      this.fail(open, `'(' is never closed (expected ')' by the end of the statement)`);
-    }
+    if (t.kind === 'newline' || t.kind === 'eof') this.fail(open, 'unclosed-paren');
     // Spreadsheet users compare with '=', as in IF(A1=1, …): say so rather than "expected ')'".
-    if (t.kind === 'op' && t.text === '=') this.fail(t, EQUALS_IN_EXPRESSION);
-    this.fail(t, `expected ${expected} after ${describe(this.previous())}, found ${describe(t)}`);
+    if (t.kind === 'op' && t.text === '=') this.fail(t, 'equals-in-expression');
+    this.fail(t, 'expected-close-paren', { inCall, after: found(this.previous()), found: found(t) });
   }
 }

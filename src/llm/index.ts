@@ -22,6 +22,11 @@ export {
   type LlmResult,
 } from './client.js';
 export type { LlmClientConfig, OpenAiLlmClient, OpenAiLlmClientOptions } from './openai-llm-client.js';
+export {
+  heuristicMetadata,
+  type MetadataOrigin,
+  type ParamMetadata,
+} from './param-metadata.js';
 export type { InitiativeContext } from './prompts/initiative-context.js';
 export {
   formatAssumptions,

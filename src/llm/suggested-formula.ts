@@ -44,7 +44,7 @@ export function checkSuggestedFormula(text: string): SuggestedFormulaCheck {
   const located: FormulaIssue[] = [...check.errors];
   // Past the length limit checkScript reports only that; the parser's nesting limit keeps the
   // walk below shallow.
-  const tooLong = check.errors.some((e) => e.line === 0 && /characters long/.test(e.message));
+  const tooLong = check.errors.some((e) => e.code === 'script-too-long');
   if (!tooLong) {
     for (const statement of parseScript(formula).script.statements) {
       forEachNode(statement.expr, (node) => {

@@ -9,8 +9,8 @@
  * one currency, so raw numbers would rank every WSJF item last.
  */
 
-import type { FrameworkScore } from './framework.js';
-import { FRAMEWORKS, type Framework, outOfRange, roundScore } from './framework.js';
+import { type Framework, type FrameworkScore, outOfRange, roundScore } from './framework.js';
+import { DEFAULT_FRAMEWORKS, type Frameworks, frameworkChoices } from './registry.js';
 
 export interface ActiveScore {
   framework: Framework | null;
@@ -31,6 +31,7 @@ export function activate(
   scores: Partial<Record<Framework, FrameworkScore>>,
   coefficient: number | null,
   percentile?: number,
+  frameworks: Frameworks = DEFAULT_FRAMEWORKS,
 ): ActiveScore {
   if (framework === null) {
     return {
@@ -39,7 +40,7 @@ export function activate(
       effort: null,
       overall: null,
       priority: null,
-      warnings: ['No active_scoring_framework: choose RICE, WSJF or MATH_MODEL'],
+      warnings: [`No active_scoring_framework: choose ${frameworkChoices(frameworks)}`],
     };
   }
   const s = scores[framework];
@@ -135,7 +136,7 @@ export const COARSE_PERCENTILE_COUNT = 3;
 export interface RankingBasis<T> {
   /** The percentile each item's priority is computed from; null when raw overalls are ranked. */
   percentiles: Map<T, number> | null;
-  /** The frameworks in the rank, in RICE, WSJF, MATH_MODEL order, with how many items each scored. */
+  /** The frameworks in the rank, in the run's framework order, with how many items each scored. */
   frameworks: [Framework, number][];
 }
 
@@ -148,6 +149,7 @@ export function rankingBasis<T>(
   items: readonly T[],
   normalize: RankingNormalize,
   entry: (item: T) => { framework: Framework | null; overall: number | null; coefficient: number | null },
+  frameworks: Frameworks = DEFAULT_FRAMEWORKS,
 ): RankingBasis<T> {
   const scored = new Map<Framework, number>();
   const ranked = new Set<Framework>();
@@ -157,15 +159,15 @@ export function rankingBasis<T>(
     scored.set(framework, (scored.get(framework) ?? 0) + 1);
     if (coefficient !== null) ranked.add(framework);
   }
-  const frameworks = FRAMEWORKS.filter((f) => ranked.has(f)).map((f): [Framework, number] => [
-    f,
-    scored.get(f)!,
-  ]);
-  if (normalize === 'none' || ranked.size < 2) return { percentiles: null, frameworks };
+  const inRank = frameworks
+    .map((f) => f.name)
+    .filter((f) => ranked.has(f))
+    .map((f): [Framework, number] => [f, scored.get(f)!]);
+  if (normalize === 'none' || ranked.size < 2) return { percentiles: null, frameworks: inRank };
   const percentiles = overallPercentiles(
     items,
     (item) => entry(item).framework,
     (item) => entry(item).overall,
   );
-  return { percentiles, frameworks };
+  return { percentiles, frameworks: inRank };
 }

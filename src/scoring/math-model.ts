@@ -12,7 +12,14 @@ import {
   type ScriptCheck,
 } from '../formula/index.js';
 import type { Parsed } from '../shared/values.js';
-import { type FrameworkScore, noScore, outOfRange, roundScore, type WarningSource } from './framework.js';
+import {
+  type FrameworkDefinition,
+  type FrameworkScore,
+  noScore,
+  outOfRange,
+  roundScore,
+  type WarningSource,
+} from './framework.js';
 
 export interface MathModelRow {
   modelName: string;
@@ -25,7 +32,7 @@ export interface MathModelRow {
 export type ParamLookup = { kind: 'ok'; value: number } | { kind: 'unusable' };
 
 export interface MathModelInput {
-  models: MathModelRow[];
+  models: readonly MathModelRow[];
   param: (name: string) => ParamLookup;
   effortEngineeringDays: Parsed<number>;
 }
@@ -190,3 +197,21 @@ function evaluateModel(m: MathModelRow, input: MathModelInput, formulas: Formula
     return { status: e.message, computedValue: null, compiled, inputs: params };
   }
 }
+
+/**
+ * MATH_MODEL in the run's framework list: it reads no Scoring_Inputs column, but the initiative's
+ * MathModels rows and Params; its warnings are shown once it is used or has a model.
+ */
+export const mathModelFramework: FrameworkDefinition = {
+  name: 'MATH_MODEL',
+  aliases: ['MATH'],
+  prefix: 'math',
+  inputs: [],
+  warningsColumn: 'math_warnings',
+  started: (subject) => subject.useMathModel || subject.models.length > 0,
+  score: (subject) =>
+    scoreMathModel(
+      { models: subject.models, param: subject.param, effortEngineeringDays: subject.effortEngineeringDays },
+      subject.formulas,
+    ),
+};

@@ -2,9 +2,13 @@
 import type { Parsed } from '../shared/values.js';
 import {
   collectInputs,
+  columnFramework,
   type FrameworkScore,
+  type InputColumn,
+  nonNegative,
   noScore,
   outOfRange,
+  positive,
   roundScore,
   type ScoringFramework,
   type WarningSource,
@@ -25,17 +29,23 @@ function confidenceHint(v: number): string {
   return v > 1 && v <= 100 && Number.isInteger(v) ? `write ${v}% or ${v / 100}` : 'write e.g. 80% or 0.8';
 }
 
-export const rice: ScoringFramework<RiceInput> = {
+/** The Scoring_Inputs columns RICE reads, in order, with their rules. */
+export const RICE_INPUTS: readonly InputColumn[] = [
+  { column: 'rice_reach', type: 'number', rule: nonNegative },
+  { column: 'rice_impact', type: 'number', rule: nonNegative },
+  {
+    column: 'rice_confidence',
+    type: 'number',
+    rule: (v) =>
+      v < 0 || v > 1 ? `${v} is not a fraction between 0 and 1 (${confidenceHint(v)})` : undefined,
+  },
+  { column: 'rice_effort', type: 'number', rule: positive },
+];
+
+export const rice: ScoringFramework<Readonly<Record<string, Parsed<number>>>> = {
   name: 'RICE',
   score(input): FrameworkScore {
-    const { values, warnings, sources } = collectInputs('RICE', { ...input }, (name, v) => {
-      if (name === 'rice_confidence' && (v < 0 || v > 1)) {
-        return `${v} is not a fraction between 0 and 1 (${confidenceHint(v)})`;
-      }
-      if (name === 'rice_effort' && v <= 0) return `must be greater than 0 (got ${v})`;
-      if (v < 0) return `cannot be negative (got ${v})`;
-      return undefined;
-    });
+    const { values, warnings, sources } = collectInputs('RICE', RICE_INPUTS, { ...input });
     if (warnings.length > 0) return noScore('RICE', warnings, values, sources);
     const value = values.rice_reach! * values.rice_impact! * values.rice_confidence!;
     const effort = values.rice_effort!;
@@ -75,3 +85,11 @@ export const rice: ScoringFramework<RiceInput> = {
     };
   },
 };
+
+/** RICE in the run's framework list. */
+export const riceFramework = columnFramework({
+  name: 'RICE',
+  prefix: 'rice',
+  inputs: RICE_INPUTS,
+  score: (cells) => rice.score(cells),
+});

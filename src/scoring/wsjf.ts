@@ -2,9 +2,13 @@
 import type { Parsed } from '../shared/values.js';
 import {
   collectInputs,
+  columnFramework,
   type FrameworkScore,
+  type InputColumn,
+  nonNegative,
   noScore,
   outOfRange,
+  positive,
   roundScore,
   type ScoringFramework,
 } from './framework.js';
@@ -16,14 +20,18 @@ export interface WsjfInput {
   wsjf_job_size: Parsed<number>;
 }
 
-export const wsjf: ScoringFramework<WsjfInput> = {
+/** The Scoring_Inputs columns WSJF reads, in order, with their rules. */
+export const WSJF_INPUTS: readonly InputColumn[] = [
+  { column: 'wsjf_business_value', type: 'number', rule: nonNegative },
+  { column: 'wsjf_time_criticality', type: 'number', rule: nonNegative },
+  { column: 'wsjf_risk_reduction', type: 'number', rule: nonNegative },
+  { column: 'wsjf_job_size', type: 'number', rule: positive },
+];
+
+export const wsjf: ScoringFramework<Readonly<Record<string, Parsed<number>>>> = {
   name: 'WSJF',
   score(input): FrameworkScore {
-    const { values, warnings, sources } = collectInputs('WSJF', { ...input }, (name, v) => {
-      if (name === 'wsjf_job_size' && v <= 0) return `must be greater than 0 (got ${v})`;
-      if (v < 0) return `cannot be negative (got ${v})`;
-      return undefined;
-    });
+    const { values, warnings, sources } = collectInputs('WSJF', WSJF_INPUTS, { ...input });
     if (warnings.length > 0) return noScore('WSJF', warnings, values, sources);
     const value = values.wsjf_business_value! + values.wsjf_time_criticality! + values.wsjf_risk_reduction!;
     const effort = values.wsjf_job_size!;
@@ -62,3 +70,11 @@ export const wsjf: ScoringFramework<WsjfInput> = {
     };
   },
 };
+
+/** WSJF in the run's framework list. */
+export const wsjfFramework = columnFramework({
+  name: 'WSJF',
+  prefix: 'wsjf',
+  inputs: WSJF_INPUTS,
+  score: (cells) => wsjf.score(cells),
+});

@@ -1,11 +1,28 @@
-/** The sheets module's front door: tab descriptions, the store interface, and the store factory. */
-import type { WorkbookLocation } from '../config/config.js';
+/**
+ * The sheets module's front door: tab descriptions, the store interface, where a workbook is, the
+ * tab `init` asks for, and the store factory.
+ */
 import { ConfigError } from '../shared/errors.js';
 import type { SheetStore } from './sheet-store.js';
-import { XlsxSheetStore } from './xlsx/xlsx-sheet-store.js';
+import type { WorkbookLocation } from './workbook-location.js';
+import { createXlsxSheetStore } from './xlsx/index.js';
 
-export type { SheetStore, TabData, TabWrite } from './sheet-store.js';
+export { newTab } from './new-tab.js';
+export { cellLink, columnLetter, missingColumns, readTable, type Table } from './read-tab.js';
+export { generatedNumbers, hasContent, readRows, type TabRecord, type ValueIssue } from './rows.js';
+export {
+  type CellValue,
+  type NewTab,
+  type SheetStore,
+  type TabData,
+  type TabRow,
+  type TabWrite,
+  WorkbookChangedError,
+} from './sheet-store.js';
+export { sameCell, TabChanges } from './tab-changes.js';
 export * from './tabs.js';
+export { sameWorkbook, type WorkbookLocation } from './workbook-location.js';
+export { XlsxSheetStore } from './xlsx/index.js';
 
 /**
  * The store for a configured workbook. Google's client is loaded only when a Google workbook is
@@ -17,7 +34,7 @@ export async function createSheetStore(
 ): Promise<SheetStore> {
   switch (location.kind) {
     case 'xlsx':
-      return new XlsxSheetStore(location.path);
+      return createXlsxSheetStore(location.path);
     case 'google': {
       const { createGoogleSheetStore } = await import('./google/index.js');
       return createGoogleSheetStore(location.spreadsheetId, env);

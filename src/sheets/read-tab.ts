@@ -3,12 +3,13 @@
  * (normalised, aliases accepted), never by position. Header problems that make a tab unusable
  * (missing tab, missing required column, a column twice) are returned as errors naming the tab.
  */
+import { parseFramework } from '../scoring/index.js';
 import { isBlank, parseBoolean, parseNumber } from '../shared/values.js';
 import type { CellValue, TabData, TabRow } from './sheet-store.js';
-import { type ColumnSpec, FRAMEWORKS, headerOf, normalizeHeader, type TabSpec } from './tabs.js';
+import { type ColumnSpec, headerOf, normalizeHeader, type TabSpec } from './tabs.js';
 
-export interface Table {
-  spec: TabSpec;
+export interface Table<S extends TabSpec = TabSpec> {
+  spec: S;
   /** The tab's name in the workbook. */
   name: string;
   /** Spec column name → 0-based column index, for the columns present. */
@@ -35,17 +36,17 @@ export function columnLetter(index: number): string {
   return letters;
 }
 
-export function readTable(
-  spec: TabSpec,
+export function readTable<S extends TabSpec>(
+  spec: S,
   tabName: string,
   data: TabData | null,
   workbookLabel: string,
-): { table?: Table; errors: string[] } {
+): { table?: Table<S>; errors: string[] } {
   if (!data) {
     return { errors: [`${workbookLabel} has no tab '${tabName}' (run 'productops init' to add it)`] };
   }
   const byHeader = new Map<string, ColumnSpec>();
-  for (const c of spec.columns) {
+  for (const c of spec.columns as readonly ColumnSpec[]) {
     byHeader.set(c.name, c);
     for (const a of c.aliases ?? []) byHeader.set(a, c);
   }
@@ -63,7 +64,7 @@ export function readTable(
     }
     columns.set(c.name, index);
   });
-  const missing = spec.columns.filter((c) => !columns.has(c.name));
+  const missing: ColumnSpec[] = spec.columns.filter((c) => !columns.has(c.name));
   for (const c of missing) {
     if (c.required) errors.push(missingColumnMessage(data, c));
   }
@@ -130,13 +131,14 @@ export function unnamedColumnLike(data: TabData, column: ColumnSpec): number | n
     if (!isBlank(data.header[index] ?? null)) continue;
     const filled = data.rows.map((r) => r.cells[index] ?? null).filter((v) => !isBlank(v));
     if (filled.length === 0) continue;
-    const fit = filled.filter((v) => fitsType(column.type, v)).length / filled.length;
+    const fit = filled.filter((v) => fitsType(column, v)).length / filled.length;
     if (best === null || fit > best.fit) best = { index, fit };
   }
   return best === null || best.fit < 0.5 ? null : best.index;
 }
 
-function fitsType(type: ColumnSpec['type'], raw: CellValue): boolean {
+function fitsType(column: ColumnSpec, raw: CellValue): boolean {
+  const type = column.type;
   switch (type) {
     case 'number':
     case 'integer':
@@ -144,14 +146,7 @@ function fitsType(type: ColumnSpec['type'], raw: CellValue): boolean {
     case 'boolean':
       return parseBoolean(raw).kind === 'ok';
     case 'framework':
-      return FRAMEWORKS.some(
-        (f) =>
-          f ===
-          String(raw)
-            .trim()
-            .toUpperCase()
-            .replace(/[\s-]+/g, '_'),
-      );
+      return parseFramework(raw, column.frameworks).kind === 'ok';
     case 'datetime':
       return raw instanceof Date || (typeof raw === 'string' && !Number.isNaN(Date.parse(raw)));
     case 'text':

@@ -37,25 +37,26 @@ export function sameCell(type: ColumnType, current: CellValue, desired: CellValu
   }
 }
 
-export interface AppliedCell {
+export interface AppliedCell<Flow extends string = string> {
   row: number;
   column: string;
   before: CellValue;
   value: CellValue;
-  flow: string;
+  flow: Flow;
 }
 
-export class TabChanges {
-  readonly updates: AppliedCell[] = [];
-  readonly appends: { values: Record<string, CellValue>; flow: string; rowNumber: number }[] = [];
+/** The cells a command changes in one tab; `Flow` names who changes each (the run's flows). */
+export class TabChanges<Flow extends string = string> {
+  readonly updates: AppliedCell<Flow>[] = [];
+  readonly appends: { values: Record<string, CellValue>; flow: Flow; rowNumber: number }[] = [];
   private readonly addedHeaders: string[] = [];
   /** Pending changes by `cellKey` (a number: 40,000-row tabs would otherwise keep a string per cell). */
-  private readonly byCell = new Map<number, AppliedCell>();
+  private readonly byCell = new Map<number, AppliedCell<Flow>>();
   private readonly changedColumns = new Map<number, string[]>();
   private readonly columnNumbers: Map<string, number>;
   private readonly appended = new Map<
     number,
-    { values: Record<string, CellValue>; flow: string; rowNumber: number }
+    { values: Record<string, CellValue>; flow: Flow; rowNumber: number }
   >();
 
   constructor(readonly table: Table) {
@@ -82,8 +83,13 @@ export class TabChanges {
     return pending ? pending.value : cell(this.table, row, column);
   }
 
+  /** What the sheet held in the cell when it was read, whatever this command changes. */
+  original(row: TabRow, column: string): CellValue {
+    return this.appended.has(row.rowNumber) ? null : cell(this.table, row, column);
+  }
+
   /** Records `value` for the cell unless the sheet already shows it; returns whether it changes. */
-  set(row: TabRow, column: string, value: CellValue, flow: string): boolean {
+  set(row: TabRow, column: string, value: CellValue, flow: Flow): boolean {
     const appended = this.appended.get(row.rowNumber);
     if (appended) {
       // A row this command appends: its cells go out with the row.
@@ -118,7 +124,7 @@ export class TabChanges {
   }
 
   /** Adds a row below the last one; returns a row handle that `set` and `current` accept. */
-  append(values: Record<string, CellValue>, flow: string): TabRow {
+  append(values: Record<string, CellValue>, flow: Flow): TabRow {
     const rowNumber = this.table.lastRow + this.appends.length + 1;
     const entry = { values, flow, rowNumber };
     this.appends.push(entry);
@@ -127,7 +133,7 @@ export class TabChanges {
   }
 
   /** The pending change of one cell, if any. */
-  pending(row: TabRow, column: string): AppliedCell | undefined {
+  pending(row: TabRow, column: string): AppliedCell<Flow> | undefined {
     return this.byCell.get(this.cellKey(row.rowNumber, column));
   }
 
@@ -177,7 +183,7 @@ export class TabChanges {
   }
 
   /** The store write for the changes whose flow is in `flows`, or null when there is none. */
-  toWrite(flows: ReadonlySet<string>): { write: TabWrite | null; cells: number; rows: number } {
+  toWrite(flows: ReadonlySet<Flow>): { write: TabWrite | null; cells: number; rows: number } {
     const updates: CellUpdate[] = this.updates
       .filter((u) => flows.has(u.flow))
       .map((u) => ({ row: u.row, column: this.columnIndex(u.column), value: u.value }));

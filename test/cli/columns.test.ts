@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { newTab } from '../../src/cli/commands/init.js';
+import { newTab } from '../../src/sheets/index.js';
 import type { CellValue } from '../../src/sheets/sheet-store.js';
 import { mathModelsTab, paramsTab, scoringTab } from '../../src/sheets/tabs.js';
 import { XlsxSheetStore } from '../../src/sheets/xlsx/index.js';

@@ -1,19 +1,15 @@
 /**
- * The demo workbooks: complete headers, realistic and consistent content, valid approved formulas
- * with approved params, and exactly the deliberate problems the file announces. The scores below
- * are computed here, independently of the scoring code, from SHEETS.md and FORMULA.md.
+ * The demo workbooks (src/demo/data/): complete headers, realistic and consistent content, valid
+ * approved formulas with approved params, and exactly the deliberate problems that
+ * test/fixtures/demo-expectations.ts announces. The scores below are computed here, independently of
+ * the scoring code, from SHEETS.md and FORMULA.md.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  DEMO_EXPECTATIONS,
-  type DemoCell,
-  type DemoTab,
-  type DemoWorkbooks,
-  demoWorkbooks,
-} from '../../src/demo/demo-data.js';
+import { type DemoCell, type DemoTab, type DemoWorkbooks, demoWorkbooks } from '../../src/demo/demo-data.js';
 import { compileScript, FormulaError, formatIssue } from '../../src/formula/index.js';
 import { parseBoolean, parseNumber } from '../../src/shared/values.js';
 import { backlogTab, mathModelsTab, paramsTab, scoringTab, type TabSpec } from '../../src/sheets/tabs.js';
+import { DEMO_EXPECTATIONS } from '../fixtures/demo-expectations.js';
 
 type Row = Record<string, DemoCell>;
 
@@ -46,7 +42,7 @@ const num = (v: DemoCell | undefined): number | null => {
   return p.kind === 'ok' ? p.value : null;
 };
 
-/** Keys of the initiatives whose problem is on purpose (from the file's announcement). */
+/** Keys of the initiatives whose problem is on purpose (from the fixture's announcement). */
 const deliberateKeys = new Set(
   DEMO_EXPECTATIONS.deliberateProblems.map((d) => d.key).filter((k) => k !== null),
 );
@@ -431,7 +427,13 @@ describe('demo workbooks: deliberate problems', () => {
     }
     expect(error).toBeInstanceOf(FormulaError);
     expect((error as FormulaError).issues).toEqual([
-      { line: 3, column: 34, message: "expected a number, a name or '(' after '*', found '*'" },
+      {
+        code: 'expected-operand',
+        line: 3,
+        column: 34,
+        span: { line: 3, column: 34, offset: 179, end: 180 },
+        message: "expected a number, a name or '(' after '*', found '*'",
+      },
     ]);
   });
 

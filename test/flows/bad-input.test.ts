@@ -1,8 +1,9 @@
 /** Every mistake a person can make in the workbooks gets a clear message and loses nothing. */
 import { describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database.js';
-import type { RunReport } from '../../src/flows/run.js';
+import type { RunReport } from '../../src/flows/index.js';
 import { cellsWritten, FlowHarness, forEachFlowBackend, resetDatabase } from '../support/flow-harness.js';
+import { mathInitiative } from '../support/initiatives.js';
 import type { WorkbookBackend } from '../support/workbook-backends.js';
 
 let database: Database;
@@ -215,21 +216,6 @@ forEachFlowBackend(
     });
 
     describe('math model problems', () => {
-      function mathInitiative(key: string) {
-        h.add('Backlog', {
-          initiative_key: key,
-          title: key,
-          active_scoring_framework: 'MATH_MODEL',
-          use_math_model: true,
-          effort_engineering_days: 5,
-        });
-        h.add('Scoring_Inputs', {
-          initiative_key: key,
-          title: key,
-          active_scoring_framework: 'MATH_MODEL',
-          use_math_model: true,
-        });
-      }
       const param = (key: string, name: string, value: unknown, approved = true) =>
         h.add('Params', {
           initiative_key: key,
@@ -240,7 +226,7 @@ forEachFlowBackend(
         });
 
       it('two approved models without a primary', async () => {
-        mathInitiative('INIT-000001');
+        mathInitiative(h, 'INIT-000001');
         h.add('MathModels', {
           initiative_key: 'INIT-000001',
           model_name: 'a',
@@ -266,7 +252,7 @@ forEachFlowBackend(
       });
 
       it('an approved blank formula', async () => {
-        mathInitiative('INIT-000001');
+        mathInitiative(h, 'INIT-000001');
         h.add('MathModels', { initiative_key: 'INIT-000001', model_name: 'a', formula_text_approved: true });
         await h.run();
         expect(h.rows('MathModels')[0]!.formula_status).toBe('Approved, but formula_text_final is empty');
@@ -274,7 +260,7 @@ forEachFlowBackend(
       });
 
       it('a syntax error names the line and column; nothing is seeded', async () => {
-        mathInitiative('INIT-000001');
+        mathInitiative(h, 'INIT-000001');
         h.add('MathModels', {
           initiative_key: 'INIT-000001',
           model_name: 'a',
@@ -289,7 +275,7 @@ forEachFlowBackend(
       });
 
       it('a missing and an unapproved param', async () => {
-        mathInitiative('INIT-000001');
+        mathInitiative(h, 'INIT-000001');
         h.add('MathModels', {
           initiative_key: 'INIT-000001',
           model_name: 'a',
@@ -306,7 +292,7 @@ forEachFlowBackend(
       });
 
       it('a bad param value, and duplicate param rows', async () => {
-        mathInitiative('INIT-000001');
+        mathInitiative(h, 'INIT-000001');
         h.add('MathModels', {
           initiative_key: 'INIT-000001',
           model_name: 'a',
@@ -331,7 +317,7 @@ forEachFlowBackend(
       });
 
       it('division by zero at evaluation names the line and the input; the stale score is cleared', async () => {
-        mathInitiative('INIT-000001');
+        mathInitiative(h, 'INIT-000001');
         h.add('MathModels', {
           initiative_key: 'INIT-000001',
           model_name: 'a',

@@ -13,8 +13,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/config.js';
 import { createDatabase } from '../../src/db/database.js';
 import { type DemoTab, demoWorkbooks } from '../../src/demo/demo-data.js';
-import { FLOWS } from '../../src/flows/context.js';
-import { runFlows } from '../../src/flows/run.js';
+import { FLOWS, runFlows } from '../../src/flows/index.js';
 import { GoogleSheetStore } from '../../src/sheets/google/index.js';
 import {
   allTabs,

@@ -2,6 +2,7 @@
 import { expect, it } from 'vitest';
 import type { Database } from '../../src/db/database.js';
 import { type FlowHarness, forEachFlowBackend } from '../support/flow-harness.js';
+import { mathInitiative } from '../support/initiatives.js';
 
 let database: Database;
 let h: FlowHarness;
@@ -14,30 +15,11 @@ forEachFlowBackend(
     database = db;
   },
   () => {
-    function mathInitiative() {
-      h.add('Backlog', {
-        initiative_key: 'INIT-000001',
-        title: 'A',
-        active_scoring_framework: 'MATH_MODEL',
-        use_math_model: true,
-      });
-      h.add('Scoring_Inputs', {
-        initiative_key: 'INIT-000001',
-        title: 'A',
-        active_scoring_framework: 'MATH_MODEL',
-        use_math_model: true,
-      });
-      h.add('MathModels', {
-        initiative_key: 'INIT-000001',
-        model_name: 'm',
-        formula_text_final: 'value = a * 2\neffort = 4',
-        formula_text_approved: true,
-      });
-      h.add('Params', { initiative_key: 'INIT-000001', param_name: 'a', value: 10, approved: true });
-    }
+    /** INIT-000001 'A': an approved model `value = a * 2`, effort 4, and its approved param a = 10. */
+    const modelA = { title: 'A', effortDays: null, formula: 'value = a * 2\neffort = 4', params: { a: 10 } };
 
     it('version is 1 on first approval and +1 whenever the approved formula changes', async () => {
-      mathInitiative();
+      mathInitiative(h, 'INIT-000001', modelA);
       await h.run();
       expect(h.rows('MathModels')[0]!.version).toBe(1);
       await h.run();
@@ -57,7 +39,7 @@ forEachFlowBackend(
     });
 
     it('records a history row per changed score with the formula and inputs used, and a row per run', async () => {
-      mathInitiative();
+      mathInitiative(h, 'INIT-000001', modelA);
       await h.run();
       await h.run();
       h.edit('Params', 2, 'value', 20);
@@ -82,7 +64,7 @@ forEachFlowBackend(
     });
 
     it('last_updated_at moves when a value or its approval changes, and only then', async () => {
-      mathInitiative();
+      mathInitiative(h, 'INIT-000001', modelA);
       await h.run();
       const first = h.rows('Params')[0]!.last_updated_at;
       await h.run();
@@ -96,7 +78,7 @@ forEachFlowBackend(
     });
 
     it('a param no approved formula reads any more is kept and marked unused', async () => {
-      mathInitiative();
+      mathInitiative(h, 'INIT-000001', modelA);
       await h.run();
       h.edit('MathModels', 2, 'formula_text_final', 'value = b\neffort = 4');
       await h.run();
@@ -106,7 +88,7 @@ forEachFlowBackend(
     });
 
     it('run reads each tab once and writes each workbook at most once', async () => {
-      mathInitiative();
+      mathInitiative(h, 'INIT-000001', modelA);
       h.add('Backlog', { title: 'New' });
       let reads = 0;
       h.onRead = (tabs) => {

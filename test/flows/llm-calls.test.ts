@@ -6,8 +6,8 @@
  */
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database.js';
-import { FLOWS } from '../../src/flows/context.js';
-import type { LlmDeps } from '../../src/flows/models-suggest.js';
+import type { LlmDeps } from '../../src/flows/index.js';
+import { FLOWS } from '../../src/flows/index.js';
 import { createOpenAiLlmClient } from '../../src/llm/openai-llm-client.js';
 import { WorkbookError } from '../../src/shared/errors.js';
 import { forEachDatabase } from '../db/databases.js';

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createDatabase, type Database } from '../../src/db/database.js';
-import type { LlmDeps } from '../../src/flows/models-suggest.js';
+import type { LlmDeps } from '../../src/flows/index.js';
 import { createOpenAiLlmClient } from '../../src/llm/openai-llm-client.js';
 import { FlowHarness, resetDatabase } from '../support/flow-harness.js';
 import { OpenAiStandIn, reply } from '../support/openai-stand-in.js';

@@ -5,10 +5,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database.js';
-import type { RunWarning } from '../../src/flows/context.js';
-import type { RunReport } from '../../src/flows/run.js';
+import type { RunReport, RunWarning } from '../../src/flows/index.js';
 import { columnLetter } from '../../src/sheets/read-tab.js';
 import { type FlowHarness, forEachFlowBackend, type TabName } from '../support/flow-harness.js';
+import { mathInitiative } from '../support/initiatives.js';
 
 let _database: Database;
 let h: FlowHarness;
@@ -56,28 +56,6 @@ forEachFlowBackend(
       } as never);
     }
 
-    function mathInitiative(key: string, formula: string, approved = true) {
-      h.add('Backlog', {
-        initiative_key: key,
-        title: key,
-        active_scoring_framework: 'MATH_MODEL',
-        use_math_model: true,
-        effort_engineering_days: 5,
-      });
-      h.add('Scoring_Inputs', {
-        initiative_key: key,
-        title: key,
-        active_scoring_framework: 'MATH_MODEL',
-        use_math_model: true,
-      });
-      h.add('MathModels', {
-        initiative_key: key,
-        model_name: 'm',
-        formula_text_final: formula,
-        formula_text_approved: approved,
-      });
-    }
-
     describe('item 1: the summary points at the cell to fix', () => {
       it('a RICE input problem points at its Scoring_Inputs cell; the Backlog cell still says it', async () => {
         initiative('INIT-000001', 'RICE', { ...rice, rice_confidence: 80 });
@@ -96,8 +74,8 @@ forEachFlowBackend(
       });
 
       it('"Formula not approved" and formula errors point at the MathModels row', async () => {
-        mathInitiative('INIT-000001', 'value = a', false);
-        mathInitiative('INIT-000002', 'x = 2\nvalue = a * * b');
+        mathInitiative(h, 'INIT-000001', { formula: 'value = a', approved: false });
+        mathInitiative(h, 'INIT-000002', { formula: 'x = 2\nvalue = a * * b' });
         const r = await h.run();
         pointsAt(
           warning(r, 'Formula not approved'),
@@ -111,7 +89,7 @@ forEachFlowBackend(
       });
 
       it('missing approved params point at the Params row and say what each one needs', async () => {
-        mathInitiative('INIT-000001', 'value = a * b * c');
+        mathInitiative(h, 'INIT-000001', { formula: 'value = a * b * c' });
         h.add('Params', {
           initiative_key: 'INIT-000001',
           framework: 'MATH_MODEL',
@@ -158,7 +136,7 @@ forEachFlowBackend(
 
     describe('item 2: what is wrong and how to fix it', () => {
       it("an approved param 'abc' says it is approved but not a number, and how to write one", async () => {
-        mathInitiative('INIT-000001', 'value = a');
+        mathInitiative(h, 'INIT-000001', { formula: 'value = a' });
         h.add('Params', {
           initiative_key: 'INIT-000001',
           framework: 'MATH_MODEL',
@@ -186,7 +164,7 @@ forEachFlowBackend(
       });
 
       it('a formula typed with a leading = is explained, not "the script is empty"', async () => {
-        mathInitiative('INIT-000001', '=reach * impact');
+        mathInitiative(h, 'INIT-000001', { formula: '=reach * impact' });
         const r = await h.run();
         const status =
           "line 1, column 1: a formula here does not start with '=' as in a spreadsheet: name what each line computes, e.g. 'value = reach * impact'";

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database.js';
-import type { RunReport } from '../../src/flows/run.js';
+import type { RunReport } from '../../src/flows/index.js';
 import { cellsWritten, type FlowHarness, forEachFlowBackend } from '../support/flow-harness.js';
 
 let database: Database;

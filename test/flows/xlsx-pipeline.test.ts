@@ -9,11 +9,10 @@ import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/config.js';
-import { DEMO_EXPECTATIONS } from '../../src/demo/demo-data.js';
-import { FLOWS } from '../../src/flows/context.js';
-import { runFlows } from '../../src/flows/run.js';
+import { FLOWS, runFlows } from '../../src/flows/index.js';
 import type { TabWrite } from '../../src/sheets/sheet-store.js';
 import { XlsxSheetStore } from '../../src/sheets/xlsx/xlsx-sheet-store.js';
+import { DEMO_EXPECTATIONS } from '../fixtures/demo-expectations.js';
 import { runCli } from '../support/cli.js';
 
 let dir: string;

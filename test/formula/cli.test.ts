@@ -110,7 +110,15 @@ describe('formula check', () => {
     expect(JSON.parse(valid.stdout)).toEqual({
       ok: true,
       errors: [],
-      warnings: [{ line: 1, column: 1, message: "'unused' is assigned but never used" }],
+      warnings: [
+        {
+          line: 1,
+          column: 1,
+          message: "'unused' is assigned but never used",
+          code: 'unused-name',
+          span: { line: 1, column: 1, offset: 0, end: 6 },
+        },
+      ],
       inputs: ['x'],
       outputs: ['unused', 'value'],
     });
@@ -120,14 +128,30 @@ describe('formula check', () => {
     expect(JSON.parse(invalid.stdout)).toEqual({
       ok: false,
       errors: [
-        { line: 2, column: 12, message: "expected a number, a name or '(' after '*'" },
+        {
+          line: 2,
+          column: 12,
+          message: "expected a number, a name or '(' after '*'",
+          code: 'expected-operand',
+          span: { line: 2, column: 12, offset: 17, end: 18 },
+        },
         {
           line: 3,
           message:
             "unknown function 'sum' (functions: min, max, abs, round, floor, ceil, sqrt, exp, ln, log10, log, pow, clamp, if, and, or, not)",
+          code: 'unknown-function',
+          span: { line: 3, column: 5, offset: 22, end: 25 },
         },
       ],
-      warnings: [{ line: 3, column: 1, message: "'b' is assigned but never used" }],
+      warnings: [
+        {
+          line: 3,
+          column: 1,
+          message: "'b' is assigned but never used",
+          code: 'unused-name',
+          span: { line: 3, column: 1, offset: 18, end: 19 },
+        },
+      ],
       inputs: [],
       outputs: ['a', 'b'],
     });

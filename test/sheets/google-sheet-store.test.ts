@@ -613,6 +613,14 @@ describe('ensureTabs', () => {
     expect(standIn.countsByKind()).toEqual({ 'spreadsheets.get': 1, 'values.batchGet': 1 });
   });
 
+  it('refuses a tab name Google does not take, naming the rules, and adds nothing', async () => {
+    const name = 'x'.repeat(101);
+    await expect(open().store.ensureTabs([{ ...backlog, name }])).rejects.toThrow(
+      `Cannot add the tab "${name}" to Google spreadsheet ${spreadsheetId}: Google tab names have 1 to 100 characters.`,
+    );
+    expect(standIn.count({ writesOnly: true })).toBe(0);
+  });
+
   it('appends missing columns to a full header row, growing the grid, with their validations', async () => {
     const full = Array.from({ length: 26 }, (_, index) => `pm_column_${index + 1}`);
     standIn.setTab(spreadsheetId, 'scoring', [full, ['x']]);

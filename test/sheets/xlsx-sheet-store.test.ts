@@ -556,6 +556,13 @@ describe('XlsxSheetStore', () => {
       expect(await readdir(folder)).toEqual(['backlog.xlsx']);
     });
 
+    it('refuses a tab name Excel does not take, naming the rules, and creates nothing', async () => {
+      await expect(new XlsxSheetStore(path).ensureTabs([{ ...backlog, name: 'Q1/Q2' }])).rejects.toThrow(
+        `Cannot add the tab "Q1/Q2" to ${path}: Excel tab names have 1 to 31 characters and none of \\ / ? * : [ ].`,
+      );
+      expect(await readdir(folder)).toEqual([]);
+    });
+
     it('styles an added header like its left neighbour and gives the new column its dropdown', async () => {
       await writePmWorkbook(path);
       const added = await new XlsxSheetStore(path).ensureTabs([

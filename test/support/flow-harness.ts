@@ -4,14 +4,21 @@
  */
 
 import { afterAll, afterEach, beforeAll, beforeEach, describe } from 'vitest';
-import { newTab } from '../../src/cli/commands/init.js';
 import { loadConfig } from '../../src/config/config.js';
 import { createDatabase, type Database } from '../../src/db/database.js';
-import { FLOWS, type FlowName } from '../../src/flows/context.js';
-import type { LlmDeps } from '../../src/flows/models-suggest.js';
-import { type RunReport, runFlows } from '../../src/flows/run.js';
+import type { LlmDeps } from '../../src/flows/index.js';
+import { FLOWS, type FlowName, type RunReport, runFlows } from '../../src/flows/index.js';
+import { DEFAULT_FRAMEWORKS, type Frameworks } from '../../src/scoring/index.js';
+import { newTab } from '../../src/sheets/index.js';
 import type { CellValue, SheetStore } from '../../src/sheets/sheet-store.js';
-import { backlogTab, mathModelsTab, paramsTab, scoringTab, type TabSpec } from '../../src/sheets/tabs.js';
+import {
+  backlogTab,
+  mathModelsTab,
+  paramsTab,
+  scoringTab,
+  type TabSpec,
+  tabsFor,
+} from '../../src/sheets/tabs.js';
 import { forEachDatabase } from '../db/databases.js';
 import { MemorySheetStore } from './memory-sheet-store.js';
 import { SheetsApiStandIn } from './sheets-api-stand-in.js';
@@ -40,15 +47,22 @@ export class FlowHarness {
     readonly database: Database | null,
     /** Where the workbooks really live; in memory when not given. */
     readonly backend?: WorkbookBackend,
+    /** The frameworks the tabs are made for and the runs score with; the defaults when not given. */
+    readonly frameworks?: Frameworks,
   ) {}
 
-  static async create(database: Database | null, backend?: WorkbookBackend): Promise<FlowHarness> {
-    const h = new FlowHarness(database, backend);
-    await h.backlog.ensureTabs([newTab(backlogTab, 'Backlog')]);
+  static async create(
+    database: Database | null,
+    backend?: WorkbookBackend,
+    frameworks?: Frameworks,
+  ): Promise<FlowHarness> {
+    const h = new FlowHarness(database, backend, frameworks);
+    const tabs = tabsFor(frameworks ?? DEFAULT_FRAMEWORKS);
+    await h.backlog.ensureTabs([newTab(tabs.backlog, 'Backlog')]);
     await h.productOps.ensureTabs([
-      newTab(scoringTab, 'Scoring_Inputs'),
-      newTab(mathModelsTab, 'MathModels'),
-      newTab(paramsTab, 'Params'),
+      newTab(tabs.scoring, 'Scoring_Inputs'),
+      newTab(tabs.mathModels, 'MathModels'),
+      newTab(tabs.params, 'Params'),
     ]);
     return h;
   }
@@ -167,6 +181,7 @@ export class FlowHarness {
         database: this.database,
         now: () => now,
         ...(this.llm ? { llm: this.llm } : {}),
+        ...(this.frameworks ? { frameworks: this.frameworks } : {}),
       },
       { command: 'test', include: new Set(include), dryRun },
     );

@@ -5,15 +5,21 @@
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { delimiter, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_CONFIG_FILE, defaultConfigFile } from '../../config/config.js';
-import { type DemoTab, demoWorkbooks } from '../../demo/demo-data.js';
-import type { SheetStore } from '../../sheets/sheet-store.js';
-import { backlogTab, mathModelsTab, paramsTab, scoringTab, type TabSpec } from '../../sheets/tabs.js';
-import { XlsxSheetStore } from '../../sheets/xlsx/xlsx-sheet-store.js';
+import { DEFAULT_CONFIG_FILE, defaultConfigFile } from '../../config/index.js';
+import { type DemoTab, demoWorkbooks } from '../../demo/index.js';
+import {
+  backlogTab,
+  mathModelsTab,
+  newTab,
+  paramsTab,
+  type SheetStore,
+  scoringTab,
+  type TabSpec,
+  XlsxSheetStore,
+} from '../../sheets/index.js';
 import { type CliIo, EXIT, type GlobalOptions } from '../io.js';
 import { rankingTable } from '../summary.js';
 import { ALL_FLOWS, runCommand } from './flows.js';
-import { newTab } from './init.js';
 
 async function writeWorkbook(store: SheetStore, tabs: { spec: TabSpec; data: DemoTab }[]): Promise<void> {
   await store.ensureTabs(tabs.map((t) => newTab(t.spec, t.spec.defaultName)));

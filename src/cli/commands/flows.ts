@@ -1,8 +1,6 @@
 /** The flow commands: `run`, and each flow on its own (CLI.md). */
-import type { Config } from '../../config/config.js';
-import { FLOWS, type FlowName } from '../../flows/context.js';
-import type { LlmDeps } from '../../flows/models-suggest.js';
-import { type RunReport, runFlows } from '../../flows/run.js';
+import type { Config } from '../../config/index.js';
+import { FLOWS, type FlowName, type LlmDeps, type RunReport, runFlows } from '../../flows/index.js';
 import { createLlmClient } from '../../llm/index.js';
 import { UsageError } from '../../shared/errors.js';
 import { createLogger, type Logger } from '../../shared/logging.js';

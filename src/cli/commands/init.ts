@@ -1,36 +1,22 @@
 /** `productops init`: creates missing workbooks, tabs and header columns; never deletes or reorders. */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { DEFAULT_CONFIG_FILE, defaultConfigFile } from '../../config/config.js';
-import { missingColumns } from '../../sheets/read-tab.js';
-import type { NewTab, TabData } from '../../sheets/sheet-store.js';
+import { DEFAULT_CONFIG_FILE, defaultConfigFile } from '../../config/index.js';
 import {
   backlogTab,
-  FRAMEWORKS,
   headerOf,
   mathModelsTab,
+  missingColumns,
+  type NewTab,
+  newTab,
   normalizeHeader,
   paramsTab,
   scoringTab,
-  type TabSpec,
+  type TabData,
   withHeaders,
-} from '../../sheets/tabs.js';
+} from '../../sheets/index.js';
 import { type CliIo, EXIT, type GlobalOptions } from '../io.js';
 import { openWorkspace } from './workspace.js';
-
-/** The tab `init` creates or completes; headers are the team's own where the config maps them. */
-export function newTab(spec: TabSpec, name: string): NewTab {
-  const dropdowns: Record<string, string[]> = {};
-  for (const c of spec.columns) if (c.type === 'framework') dropdowns[headerOf(c)] = [...FRAMEWORKS];
-  return {
-    name,
-    headers: spec.columns.map(headerOf),
-    dropdowns,
-    checkboxes: spec.columns.filter((c) => c.type === 'boolean').map(headerOf),
-    backendColumns: spec.columns.filter((c) => c.owner === 'backend').map(headerOf),
-    scoreColumns: spec.columns.filter((c) => c.owner === 'backend' && c.type === 'number').map(headerOf),
-  };
-}
 
 /** Writes the default config when there is none; returns its path when it wrote one. */
 export function ensureConfigFile(options: GlobalOptions, io: CliIo): string | undefined {

@@ -3,8 +3,7 @@
  * initiatives are ranked; writes nothing. Printed on stdout (one JSON document with --json).
  */
 import { existsSync } from 'node:fs';
-import { createDatabase, type Database } from '../../db/database.js';
-import { redactDatabaseUrl } from '../../db/database-url.js';
+import { createDatabase, type Database, redactDatabaseUrl } from '../../db/index.js';
 import { redactUrls } from '../../shared/redact.js';
 import { createSheetStore } from '../../sheets/index.js';
 import { type CliIo, EXIT, type GlobalOptions } from '../io.js';

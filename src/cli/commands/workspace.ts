@@ -1,10 +1,9 @@
 /** Opens what a flow command needs: the config, both workbook stores and the database. */
 import { existsSync } from 'node:fs';
-import { type Config, loadConfig, loadDotEnv, type WorkbookLocation } from '../../config/config.js';
-import { createDatabase, type Database, localDatabaseFile } from '../../db/database.js';
+import { type Config, loadConfig, loadDotEnv } from '../../config/index.js';
+import { createDatabase, type Database, localDatabaseFile } from '../../db/index.js';
 import { WorkbookError } from '../../shared/errors.js';
-import { createSheetStore } from '../../sheets/index.js';
-import type { SheetStore } from '../../sheets/sheet-store.js';
+import { createSheetStore, type SheetStore, sameWorkbook } from '../../sheets/index.js';
 import type { CliIo, GlobalOptions } from '../io.js';
 
 export interface Workspace {
@@ -31,11 +30,7 @@ export async function openWorkspace(
   const config = workspaceConfig(options, io);
   const backlog = await createSheetStore(config.backlog, io.env);
   // One store per workbook: when both name the same file or spreadsheet they share it.
-  const same = (a: WorkbookLocation, b: WorkbookLocation) =>
-    a.kind === 'xlsx'
-      ? b.kind === 'xlsx' && a.path === b.path
-      : b.kind === 'google' && a.spreadsheetId === b.spreadsheetId;
-  const productOps = same(config.backlog, config.productOps)
+  const productOps = sameWorkbook(config.backlog, config.productOps)
     ? backlog
     : await createSheetStore(config.productOps, io.env);
   // A missing local workbook stops the command before anything is created, a database file included.

@@ -50,6 +50,10 @@ export const postgresDialect: DatabaseDialect = {
           // without a listener Node would crash the process. The next query gets a fresh
           // connection, or fails with its own error where it is awaited.
           pool.on('error', () => {});
+          // The same for a connection that is checked out but idle (the run lock's, held for the
+          // whole run; one between a transaction's statements): node-postgres emits the error on the
+          // client, where the pool no longer listens. Its next query fails instead, and is reported.
+          pool.on('connect', (client) => client.on('error', () => {}));
           return pool;
         },
       }),

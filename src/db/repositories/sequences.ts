@@ -5,6 +5,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Schema } from '../schema.js';
+import { type DbHandle, kyselyOf } from '../transaction.js';
 
 /**
  * Numbers above this are never stored: `INIT-` keys have up to nine digits, and a pasted
@@ -25,8 +26,8 @@ async function ensureRow(db: Kysely<Schema>, name: string): Promise<void> {
 }
 
 /** The counter's value (0 when it was never used). */
-export async function readSequence(db: Kysely<Schema>, name: string): Promise<number> {
-  const row = await db
+export async function readSequence(db: DbHandle, name: string): Promise<number> {
+  const row = await kyselyOf(db)
     .selectFrom('sequences')
     .select('last_value')
     .where('name', '=', name)
@@ -35,8 +36,9 @@ export async function readSequence(db: Kysely<Schema>, name: string): Promise<nu
 }
 
 /** Raises the counter to `value` if it is lower; never lowers it. */
-export async function raiseSequence(db: Kysely<Schema>, name: string, value: number): Promise<void> {
+export async function raiseSequence(handle: DbHandle, name: string, value: number): Promise<void> {
   if (!storable(value)) return;
+  const db = kyselyOf(handle);
   await ensureRow(db, name);
   await raiseExisting(db, name, value);
 }
@@ -58,11 +60,12 @@ async function raiseExisting(db: Kysely<Schema>, name: string, value: number): P
  * to `atLeast` first: numbers above the limit were never valid keys.
  */
 export async function reserveSequence(
-  db: Kysely<Schema>,
+  handle: DbHandle,
   name: string,
   count: number,
   atLeast: number,
 ): Promise<number> {
+  const db = kyselyOf(handle);
   await ensureRow(db, name);
   await db
     .updateTable('sequences')

@@ -5,7 +5,7 @@
  * what people set up on their own columns is never replaced.
  */
 import type { NewTab } from '../sheet-store.js';
-import { normalizeHeader } from '../tabs.js';
+import { dropdownValuesFor, isListed } from '../tab-helpers.js';
 import type { SheetsRequest } from './sheets-api.js';
 
 /** Google's size for a new tab (what "+" in the Sheets UI creates). */
@@ -68,7 +68,7 @@ export function columnRequests(
   const requests: SheetsRequest[] = [];
   // Unbounded below: rows people add later get the dropdown too.
   const dataRows = { sheetId, startRowIndex: 1, startColumnIndex: column, endColumnIndex: column + 1 };
-  const list = listValuesFor(header, tab);
+  const list = dropdownValuesFor(header, tab);
   if (list) {
     requests.push({
       setDataValidation: {
@@ -100,28 +100,4 @@ export function columnRequests(
     });
   }
   return requests;
-}
-
-function listValuesFor(header: string, tab: NewTab): string[] | null {
-  const key = normalizeHeader(header);
-  for (const [name, values] of Object.entries(tab.dropdowns ?? {})) {
-    if (normalizeHeader(name) === key) return values;
-  }
-  return null;
-}
-
-function isListed(header: string, headers: string[] | undefined): boolean {
-  const key = normalizeHeader(header);
-  return (headers ?? []).some((name) => normalizeHeader(name) === key);
-}
-
-/** The tab's headers without repeats (compared normalized), in order. */
-export function uniqueHeaders(headers: string[]): string[] {
-  const seen = new Set<string>();
-  return headers.filter((header) => {
-    const key = normalizeHeader(header);
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
 }

@@ -33,7 +33,6 @@
  * Failures that pass (429, 5xx, timeouts, dropped connections) are retried with backoff (retry.ts);
  * the rest become `WorkbookError`s with a message a person can act on (workbook-errors.ts).
  */
-import { WorkbookError } from '../../shared/errors.js';
 import {
   type CellValue,
   type NewTab,
@@ -44,11 +43,19 @@ import {
   type WriteResult,
   writableChanges,
 } from '../sheet-store.js';
+import {
+  assertTabName,
+  findTab,
+  missingHeaders,
+  missingTabError,
+  type TabNameRules,
+  uniqueHeaders,
+} from '../tab-helpers.js';
 import { allTabs, normalizeHeader } from '../tabs.js';
 import { blockRange, headerRowRange, quoteTabName } from './a1-notation.js';
 import { apiValue, prepareCellValue, readCellValue, sameCellValue } from './cell-values.js';
 import { type AccessTokenSource, createTokenSource } from './credentials.js';
-import { addTabRequests, columnRequests, headerCellRequests, uniqueHeaders } from './data-validations.js';
+import { addTabRequests, columnRequests, headerCellRequests } from './data-validations.js';
 import {
   DEFAULT_RETRY_POLICY,
   type RetryContext,
@@ -114,7 +121,7 @@ export const DEFAULT_MAX_REQUEST_BYTES = 2_000_000;
 const MAX_COLUMNS = 18_278;
 const MAX_ROWS = 10_000_000;
 /** Google's limit on tab names. */
-const MAX_TAB_NAME_LENGTH = 100;
+const GOOGLE_TAB_NAMES: TabNameRules = { application: 'Google', maxLength: 100 };
 /**
  * Sends of one write: the write itself and up to two repairs of cells that landed on rows that
  * moved meanwhile. Past it the write stops and says so; the next run starts from what is there.
@@ -305,9 +312,7 @@ export class GoogleSheetStore implements SheetStore {
     for (const change of pending) {
       const sheet = findSheet(sheets, change.tab);
       if (!sheet) {
-        throw new WorkbookError(
-          `The tab "${change.tab}" is not in ${this.label}, so nothing was written. Run \`productops init\` to add it.`,
-        );
+        throw missingTabError(change.tab, this.label);
       }
       const earlier = tabs.get(sheet.title);
       if (earlier) {
@@ -433,7 +438,7 @@ export class GoogleSheetStore implements SheetStore {
     for (const tab of tabs) {
       const sheet = findSheet(sheets, tab.name) ?? findSheet([...added.values()], tab.name);
       if (!sheet) {
-        assertTabName(tab.name, this.label);
+        assertTabName(tab.name, this.label, GOOGLE_TAB_NAMES);
         const newHeaders = uniqueHeaders(tab.headers);
         const sheetId = nextSheetId++;
         plan.requests.push(...addTabRequests(sheetId, tab, newHeaders));
@@ -443,8 +448,7 @@ export class GoogleSheetStore implements SheetStore {
       }
       if (added.has(sheet.title)) continue;
       const header = headers.get(sheet.title) ?? [];
-      const known = new Set(header.map(normalizeHeader));
-      const missing = uniqueHeaders(tab.headers).filter((name) => !known.has(normalizeHeader(name)));
+      const missing = missingHeaders(header, tab.headers);
       if (missing.length === 0) continue;
       const firstColumn = header.length;
       if (firstColumn + missing.length > sheet.columnCount) {
@@ -470,7 +474,8 @@ export class GoogleSheetStore implements SheetStore {
   /** True when every cell the change names already holds its value, as this store last saw the tab. */
   private changesNothing(change: TabWrite): boolean {
     if (change.addHeaders?.length || change.appends?.length) return false;
-    const grid = this.seen.get(change.tab) ?? findSeen(this.seen, change.tab);
+    const title = findTab(this.seen.keys(), change.tab, (seen) => seen);
+    const grid = title === undefined ? undefined : this.seen.get(title);
     if (!grid) return false;
     return (change.updates ?? []).every((update) =>
       sameCellValue(grid[update.row - 1]?.[update.column] ?? null, prepareCellValue(update.value).value),
@@ -564,19 +569,9 @@ interface TabSetupPlan {
   headerChanges: { tab: string; before: CellValue[]; after: CellValue[] }[];
 }
 
-/** Exact title first, then case-insensitive (people retype tab names; Google titles are unique ignoring case). */
+/** Exact title first, then case-insensitive (tab-helpers.ts; Google titles are unique ignoring case). */
 function findSheet(sheets: SheetInfo[], name: string): SheetInfo | undefined {
-  const lower = name.toLowerCase();
-  return (
-    sheets.find((sheet) => sheet.title === name) ??
-    sheets.find((sheet) => sheet.title.toLowerCase() === lower)
-  );
-}
-
-function findSeen(seen: Map<string, Grid>, name: string): Grid | undefined {
-  const lower = name.toLowerCase();
-  for (const [title, grid] of seen) if (title.toLowerCase() === lower) return grid;
-  return undefined;
+  return findTab(sheets, name, (sheet) => sheet.title);
 }
 
 function toGrid(rows: unknown[][]): Grid {
@@ -608,14 +603,6 @@ function mergeWrites(a: TabWrite, b: TabWrite): TabWrite {
     appends: [...(a.appends ?? []), ...(b.appends ?? [])],
     guards: [...(a.guards ?? []), ...(b.guards ?? [])],
   };
-}
-
-function assertTabName(name: string, label: string): void {
-  if (!name.trim() || name.length > MAX_TAB_NAME_LENGTH) {
-    throw new WorkbookError(
-      `Cannot add the tab "${name}" to ${label}: Google tab names have 1 to ${MAX_TAB_NAME_LENGTH} characters.`,
-    );
-  }
 }
 
 /**

@@ -29,8 +29,7 @@
  * row with data when it applies them, so a row a person typed meanwhile is never overwritten.
  * Only cells whose value changes are sent.
  */
-import type { CellValue, RowGuard, TabWrite } from '../sheet-store.js';
-import { WorkbookChangedError } from '../sheet-store.js';
+import { type CellValue, type RowGuard, type TabWrite, WorkbookChangedError } from '../sheet-store.js';
 import { cellName } from './a1-notation.js';
 import { keyText, type PreparedValue, prepareCellValue, sameCellValue } from './cell-values.js';
 

@@ -8,7 +8,6 @@
  * date format. A string is always text and never becomes a formula.
  */
 import { FormulaWithoutResult } from '../../shared/values.js';
-import { columnLetter } from '../read-tab.js';
 import type { CellValue } from '../sheet-store.js';
 import { CLOSE, decodeOoxmlText, END, encodeOoxmlText, escapeText, OPEN, TEXT, XmlReader } from './xml.js';
 

@@ -27,7 +27,17 @@ import {
   type WriteResult,
   writableChanges,
 } from '../sheet-store.js';
-import { normalizeHeader } from '../tabs.js';
+import {
+  assertTabName,
+  dropdownValuesFor,
+  findTab,
+  isListed,
+  missingHeaders,
+  missingTabError,
+  sameTabName,
+  type TabNameRules,
+  uniqueHeaders,
+} from '../tab-helpers.js';
 import { type CellContext, readSharedStrings } from './cell-values.js';
 import {
   addColumnWidths,
@@ -66,8 +76,11 @@ const DROPDOWN_LAST_ROW = 5_000;
 const DROPDOWN_MARGIN_ROWS = 1_000;
 
 /** Excel's hard limits on tab names (Excel specifications and limits). */
-const MAX_TAB_NAME_LENGTH = 31;
-const FORBIDDEN_TAB_NAME_CHARACTERS = /[\\/?*:[\]]/;
+const EXCEL_TAB_NAMES: TabNameRules = {
+  application: 'Excel',
+  maxLength: 31,
+  forbiddenCharacters: ['\\', '/', '?', '*', ':', '[', ']'],
+};
 
 /** Column widths (in characters) given to header cells the store creates. */
 const MIN_COLUMN_WIDTH = 12;
@@ -138,9 +151,7 @@ export class XlsxSheetStore implements SheetStore {
     const targets = pending.map((change) => {
       const sheet = findWorksheet(sheets, change.tab);
       if (!sheet) {
-        throw new WorkbookError(
-          `The tab "${change.tab}" is not in ${this.path}, so nothing was written. Run \`productops init\` to add it.`,
-        );
+        throw missingTabError(change.tab, this.path);
       }
       return { change, sheet };
     });
@@ -355,16 +366,8 @@ export class XlsxSheetStore implements SheetStore {
   }
 
   private addTab(workbook: OpenWorkbook, sheets: SheetEntry[], tab: NewTab): void {
-    if (
-      tab.name.length > MAX_TAB_NAME_LENGTH ||
-      FORBIDDEN_TAB_NAME_CHARACTERS.test(tab.name) ||
-      !tab.name.trim()
-    ) {
-      throw new WorkbookError(
-        `Cannot add the tab "${tab.name}" to ${this.path}: Excel tab names have 1 to ${MAX_TAB_NAME_LENGTH} characters and none of \\ / ? * : [ ].`,
-      );
-    }
-    const clash = sheets.find((sheet) => sheet.name.toLowerCase() === tab.name.toLowerCase());
+    assertTabName(tab.name, this.path, EXCEL_TAB_NAMES);
+    const clash = sheets.find((sheet) => sameTabName(sheet.name, tab.name));
     if (clash) {
       throw new WorkbookError(
         `Cannot add the tab "${tab.name}" to ${this.path}: a chart sheet or other non-grid sheet already has that name. Rename it, then run again.`,
@@ -388,8 +391,7 @@ export class XlsxSheetStore implements SheetStore {
   private appendMissingHeaders(workbook: OpenWorkbook, sheet: SheetEntry, tab: NewTab): string[] {
     const xml = this.sheetXml(workbook, sheet);
     const data = this.parse(() => readWorksheet(sheet.name, xml, workbook.context));
-    const known = new Set(data.header.map((cell) => normalizeHeader(cell)));
-    const missing = uniqueHeaders(tab.headers).filter((header) => !known.has(normalizeHeader(header)));
+    const missing = missingHeaders(data.header, tab.headers);
     if (missing.length === 0) return [];
     const result: WriteResult = { cellsWritten: 0, rowsAppended: 0, warnings: [] };
     const marks = this.computedColumnMarks(workbook, missing, tab);
@@ -443,33 +445,18 @@ export class XlsxSheetStore implements SheetStore {
   }
 }
 
-/** Exact name first, then case-insensitive (people retype tab names); only grids hold tabs. */
+/** Exact name first, then case-insensitive (tab-helpers.ts); only grids hold tabs. */
 function findWorksheet(sheets: SheetEntry[], name: string): SheetEntry | undefined {
-  const grids = sheets.filter((sheet) => sheet.kind === 'worksheet');
-  const lower = name.toLowerCase();
-  return (
-    grids.find((sheet) => sheet.name === name) ?? grids.find((sheet) => sheet.name.toLowerCase() === lower)
+  return findTab(
+    sheets.filter((sheet) => sheet.kind === 'worksheet'),
+    name,
+    (sheet) => sheet.name,
   );
-}
-
-function uniqueHeaders(headers: string[]): string[] {
-  const seen = new Set<string>();
-  return headers.filter((header) => {
-    const key = normalizeHeader(header);
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
 }
 
 function columnWidth(header: string, column: number, style?: number): ColumnWidth {
   const width = Math.min(MAX_COLUMN_WIDTH, Math.max(MIN_COLUMN_WIDTH, header.length + 4));
   return style ? { column, width, style } : { column, width };
-}
-
-function isListed(header: string, names: string[] | undefined): boolean {
-  const key = normalizeHeader(header);
-  return names?.some((name) => normalizeHeader(name) === key) ?? false;
 }
 
 /** Dropdowns for the new columns that take one, skipping columns a person already validated. */
@@ -493,12 +480,10 @@ function listValidations(
 }
 
 function listValuesFor(header: string, tab: NewTab): string[] | null {
-  const key = normalizeHeader(header);
-  for (const [name, values] of Object.entries(tab.dropdowns ?? {})) {
-    if (normalizeHeader(name) === key) return values;
-  }
+  const dropdown = dropdownValuesFor(header, tab);
+  if (dropdown) return dropdown;
   // A TRUE/FALSE list is the portable stand-in for a checkbox (Excel's checkbox cells are new and
   // not understood by other applications).
-  if (tab.checkboxes?.some((name) => normalizeHeader(name) === key)) return ['TRUE', 'FALSE'];
+  if (isListed(header, tab.checkboxes)) return ['TRUE', 'FALSE'];
   return null;
 }

@@ -1,0 +1,44 @@
+/**
+ * The `initiatives` table: one row per initiative key ever seen on the Central Backlog, with its
+ * active framework's scores, priority and rank, and when its Backlog row was found deleted.
+ */
+import { upsertRowsInSlices } from '../bulk.js';
+import type { InitiativeRow, NewInitiativeRow } from '../schema.js';
+import { type DbHandle, inTransaction, kyselyOf } from '../transaction.js';
+
+/** Keys updated per statement by `archiveInitiatives`. */
+const ARCHIVE_SLICE = 500;
+
+/** Every row, archived ones included, in no particular order. */
+export async function loadInitiatives(db: DbHandle): Promise<InitiativeRow[]> {
+  return kyselyOf(db).selectFrom('initiatives').selectAll().execute();
+}
+
+/**
+ * Inserts the rows, or updates the stored row with the same key (the columns a row names; the
+ * others keep their value). In one transaction, the caller's when `db` is one. Returns the rows written.
+ */
+export async function upsertInitiatives(db: DbHandle, rows: Iterable<NewInitiativeRow>): Promise<number> {
+  return upsertRowsInSlices(db, 'initiatives', rows, ['initiative_key']);
+}
+
+/**
+ * Marks the initiatives archived at `at` (their Backlog rows were deleted): sets `archived_at` and
+ * `updated_at` to `at`, clears `priority_score` and `rank`. Unknown keys are ignored. Returns how
+ * many rows were updated.
+ */
+export async function archiveInitiatives(db: DbHandle, keys: readonly string[], at: string): Promise<number> {
+  if (keys.length === 0) return 0;
+  return inTransaction(db, async (trx) => {
+    let updated = 0;
+    for (let start = 0; start < keys.length; start += ARCHIVE_SLICE) {
+      const result = await trx
+        .updateTable('initiatives')
+        .set({ archived_at: at, priority_score: null, rank: null, updated_at: at })
+        .where('initiative_key', 'in', keys.slice(start, start + ARCHIVE_SLICE))
+        .executeTakeFirst();
+      updated += Number(result.numUpdatedRows);
+    }
+    return updated;
+  });
+}
