@@ -36,7 +36,6 @@ export {
 } from './math-model.js';
 export {
   DEFAULT_FRAMEWORKS,
-  FRAMEWORKS,
   type Frameworks,
   findFramework,
   frameworkChoices,

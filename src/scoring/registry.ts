@@ -13,9 +13,6 @@ export type Frameworks = readonly FrameworkDefinition[];
 
 export const DEFAULT_FRAMEWORKS: Frameworks = [riceFramework, wsjfFramework, mathModelFramework];
 
-/** The default frameworks' names: RICE, WSJF, MATH_MODEL. */
-export const FRAMEWORKS: readonly Framework[] = DEFAULT_FRAMEWORKS.map((f) => f.name);
-
 const normalize = (text: string) =>
   text
     .trim()

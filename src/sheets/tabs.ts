@@ -66,9 +66,6 @@ export type ColumnName<S extends TabSpec> =
       : never
     : never;
 
-// The frameworks are scoring's; the tabs only offer them in a dropdown.
-export { FRAMEWORKS, type Framework } from '../scoring/index.js';
-
 const text = <const N extends string>(name: N, owner: Owner, extra: Partial<ColumnSpec> = {}) =>
   ({ ...extra, name, type: 'text', owner }) as const satisfies ColumnSpec;
 const num = <const N extends string>(name: N, owner: Owner, extra: Partial<ColumnSpec> = {}) =>
