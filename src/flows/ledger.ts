@@ -169,7 +169,7 @@ export class Ledger {
   records<T extends TabId>(tab: T): TabRecord<SpecOf<T>>[] {
     let records = this.parsed.get(tab);
     if (!records) {
-      records = readRows<TabSpec>(this.tables[tab]).records;
+      records = readRows<TabSpec>(this.tables[tab]);
       this.parsed.set(tab, records);
     }
     return records as TabRecord<SpecOf<T>>[];

@@ -9,7 +9,14 @@ import { createXlsxSheetStore } from './xlsx/index.js';
 
 export { newTab } from './new-tab.js';
 export { cellLink, columnLetter, missingColumns, readTable, type Table } from './read-tab.js';
-export { generatedNumbers, hasContent, readRows, type TabRecord, type ValueIssue } from './rows.js';
+export {
+  generatedNumbers,
+  hasContent,
+  readRows,
+  type TabRecord,
+  type ValueIssue,
+  valueIssues,
+} from './rows.js';
 export {
   type CellValue,
   type NewTab,

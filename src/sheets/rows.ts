@@ -63,20 +63,31 @@ export function readField(column: ColumnSpec, raw: CellValue): string | Parsed<u
 }
 
 /**
- * Every row of `table` as a record, with the issues of its cells in row then column order. A
- * column the tab lacks reads as blank.
+ * Every row of `table` as a record. A field is read from its cell when it is used (a 40,000-row
+ * Params tab is not parsed column by column up front); a column the tab lacks reads as blank.
  */
-export function readRows<S extends TabSpec>(
-  table: Table<S>,
-): { records: TabRecord<S>[]; issues: ValueIssue[] } {
-  const records: TabRecord<S>[] = [];
+export function readRows<S extends TabSpec>(table: Table<S>): TabRecord<S>[] {
+  class Row {
+    constructor(readonly row: TabRow) {}
+  }
+  for (const column of table.spec.columns) {
+    const index = table.columns.get(column.name);
+    Object.defineProperty(Row.prototype, column.name, {
+      get(this: Row) {
+        return readField(column, index === undefined ? null : (this.row.cells[index] ?? null));
+      },
+      enumerable: true,
+    });
+  }
+  return table.rows.map((row) => new Row(row) as unknown as TabRecord<S>);
+}
+
+/** Every cell of `table` that does not read as its column's type, in row then column order. */
+export function valueIssues(table: Table): ValueIssue[] {
   const issues: ValueIssue[] = [];
-  const columns = table.spec.columns;
   for (const row of table.rows) {
-    const record: Record<string, unknown> = { row };
-    for (const column of columns) {
+    for (const column of table.spec.columns) {
       const value = readField(column, cell(table, row, column.name));
-      record[column.name] = value;
       if (typeof value !== 'string' && value.kind === 'bad') {
         issues.push({
           tab: table.name,
@@ -86,9 +97,8 @@ export function readRows<S extends TabSpec>(
         });
       }
     }
-    records.push(record as TabRecord<S>);
   }
-  return { records, issues };
+  return issues;
 }
 
 /** Whether a person wrote anything in one of the row's columns that `columns` picks. */

@@ -7,7 +7,7 @@ import { Ledger } from '../../src/flows/ledger.js';
 import { emptyMemory } from '../../src/flows/memory.js';
 import { DEFAULT_FRAMEWORKS } from '../../src/scoring/index.js';
 import { readTable, type Table } from '../../src/sheets/read-tab.js';
-import { generatedNumbers, readRows } from '../../src/sheets/rows.js';
+import { generatedNumbers, readRows, valueIssues } from '../../src/sheets/rows.js';
 import type { CellValue, TabData } from '../../src/sheets/sheet-store.js';
 import { mathModelsTab, paramsTab, type TabSpec, tabsFor } from '../../src/sheets/tabs.js';
 import { ice } from '../fixtures/ice.js';
@@ -32,7 +32,7 @@ describe('readRows', () => {
       ['Initiative Key', 'param_name', 'value', 'approved', 'min'],
       ['INIT-000001', ' churn ', '4%', 'yes', null],
     );
-    const [r] = readRows(params).records;
+    const [r] = readRows(params);
     expect(r!.initiative_key).toBe('INIT-000001');
     expect(r!.param_name).toBe('churn');
     expect(r!.value).toEqual({ kind: 'ok', value: 0.04 });
@@ -53,7 +53,8 @@ describe('readRows', () => {
       ['INIT-000001', 'value = a', 'maybe', 'two'],
       ['INIT-000002', 'value = b', true, 3],
     );
-    const { records, issues } = readRows(models);
+    const records = readRows(models);
+    const issues = valueIssues(models);
     expect(records.map((r) => r.formula_text_approved.kind)).toEqual(['bad', 'ok']);
     expect(records[1]!.version).toEqual({ kind: 'ok', value: 3 });
     expect(issues).toEqual([
@@ -75,7 +76,7 @@ describe('readRows', () => {
       ['initiative_key', 'active_scoring_framework', 'ice_impact', 'ice_ease'],
       ['INIT-000001', ' ice ', '8', 'lots'],
     );
-    const [r] = readRows(scoring).records;
+    const [r] = readRows(scoring);
     expect(r!.active_scoring_framework).toEqual({ kind: 'ok', value: 'ICE' });
     expect(generatedNumbers(r!, ['ice_impact', 'ice_confidence', 'ice_ease'])).toEqual({
       ice_impact: { kind: 'ok', value: 8 },
@@ -89,7 +90,7 @@ describe('readRows', () => {
       ['initiative_key', 'active_scoring_framework'],
       ['INIT-000001', 'ice'],
     );
-    expect(readRows(defaults).records[0]!.active_scoring_framework).toEqual({
+    expect(readRows(defaults)[0]!.active_scoring_framework).toEqual({
       kind: 'bad',
       message: "unknown framework 'ice' (use RICE, WSJF or MATH_MODEL)",
     });
