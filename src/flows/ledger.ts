@@ -85,6 +85,9 @@ type SpecOf<T extends TabId> = RunTables[T]['spec'];
 /** A column a flow may set on tab `T`: one named in its description, or one made from the frameworks. */
 export type WritableColumn<T extends TabId> = ColumnName<SpecOf<T>> | GeneratedColumn;
 
+/** A param on one row only (shared, so 40,000 params do not each hold an empty list). */
+export const NO_DUPLICATES: readonly number[] = [];
+
 export const rowStateKey = (tab: TabId, rowKey: string) => `${tab}|${rowKey}`;
 
 export class Ledger {
@@ -110,7 +113,7 @@ export class Ledger {
   /** `key|model` → its MathModels record (rows read, not rows this run appends). */
   readonly modelRecords = new Map<string, TabRecord<MathModelsTab>>();
   /** Each param's Params row, and the other rows with the same key, framework and name. */
-  readonly paramRows = new Map<BoardParam, { row: TabRow; duplicateOf: number[] }>();
+  readonly paramRows = new Map<BoardParam, { row: TabRow; duplicateOf: readonly number[] }>();
   /** Backlog rows with a duplicated key: reported and left unscored. */
   readonly duplicateBacklogRows = new Map<TabRow, { key: string; message: string }>();
 

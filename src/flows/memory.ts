@@ -3,7 +3,7 @@
  * Saved only after the sheets were written, so a crash in between makes the next run see the
  * sheets as changed and converge, never forget a person's edit.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import {
   archiveInitiatives,
   type Database,
@@ -82,8 +82,10 @@ const SAVE_SLICE = 2_000;
  */
 const fingerprint = (table: string, row: Record<string, unknown>, key: string[]) => {
   const { updated_at: _u, computed_at: _c, first_seen_at: _f, metadata_origin: _o, ...rest } = row;
-  const digest = createHash('sha1').update(JSON.stringify(rest)).digest('base64');
-  return [`${table}|${key.map((k) => row[k]).join('|')}`, digest] as const;
+  return [
+    `${table}|${key.map((k) => row[k]).join('|')}`,
+    hash('sha1', JSON.stringify(rest), 'base64'),
+  ] as const;
 };
 
 /** Rows of `table` that differ from what it held at the start (ignoring timestamps). */

@@ -13,7 +13,7 @@ import {
   paramId,
   type Scoreboard,
 } from '../scoring/index.js';
-import type { FlowReport, Ledger } from './ledger.js';
+import { type FlowReport, type Ledger, NO_DUPLICATES } from './ledger.js';
 import { initiativeContext, type LlmDeps, type LlmSession, recordCalls } from './llm-session.js';
 
 const FLOW = 'params seed' as const;
@@ -120,7 +120,7 @@ export function runParamsSeed(
         metadataOrigin: meta.origin,
       };
       board.addParam(param);
-      ledger.paramRows.set(param, { row, duplicateOf: [] });
+      ledger.paramRows.set(param, { row, duplicateOf: NO_DUPLICATES });
     }
   }
   return ledger.report(FLOW);

@@ -7,7 +7,7 @@
 
 import { type BoardParam, paramId, parseFramework, type Scoreboard } from '../scoring/index.js';
 import { cellText, FormulaWithoutResult, NUMBER_HINT } from '../shared/values.js';
-import type { FlowReport, Ledger } from './ledger.js';
+import { type FlowReport, type Ledger, NO_DUPLICATES } from './ledger.js';
 
 const FLOW = 'params sync' as const;
 
@@ -67,7 +67,7 @@ export function runParamsSync(board: Scoreboard, ledger: Ledger): FlowReport {
     const id = paramId(key, framework, name);
     groups.set(id, [...(groups.get(id) ?? []), param]);
     board.addParam(param);
-    ledger.paramRows.set(param, { row: r.row, duplicateOf: [] });
+    ledger.paramRows.set(param, { row: r.row, duplicateOf: NO_DUPLICATES });
   }
   for (const params of groups.values()) {
     if (params.length < 2) continue;
