@@ -34,7 +34,7 @@ export function keysToIssue(records: readonly TabRecord<BacklogTab>[]): { count:
   return { count, highest };
 }
 
-export function formatKey(n: number): string {
+function formatKey(n: number): string {
   return `INIT-${String(n).padStart(6, '0')}`;
 }
 

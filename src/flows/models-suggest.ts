@@ -16,7 +16,7 @@ import { modelRowKey } from './models-sync.js';
 const FLOW = 'models suggest' as const;
 
 /** MathModels rows that may get a suggestion now (SHEETS.md "Suggestion eligibility"). */
-export function eligibleModels(
+function eligibleModels(
   board: Scoreboard,
   ledger: Ledger,
   llm: Pick<LlmDeps, 'force' | 'debounceHours'>,

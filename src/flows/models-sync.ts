@@ -11,7 +11,7 @@ import type { FlowReport, Ledger } from './ledger.js';
 
 const FLOW = 'models sync' as const;
 
-export const defaultModelName = (key: string, n = 1) => `${key}_MATH_MODEL_V${n}`;
+const defaultModelName = (key: string, n = 1) => `${key}_MATH_MODEL_V${n}`;
 export const modelRowKey = (key: string, name: string) => `${key}|${name}`;
 
 export function runModelsSync(board: Scoreboard, ledger: Ledger): FlowReport {

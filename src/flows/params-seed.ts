@@ -19,7 +19,7 @@ import { initiativeContext, type LlmDeps, type LlmSession, recordCalls } from '.
 const FLOW = 'params seed' as const;
 
 /** Input names of approved, valid formulas that have no Params row yet, per initiative. */
-export function namesToSeed(board: Scoreboard): Map<string, string[]> {
+function namesToSeed(board: Scoreboard): Map<string, string[]> {
   const existing = new Set(board.params.map((p) => paramId(p.key, p.framework, p.name)));
   const wanted = new Map<string, string[]>();
   for (const i of board.initiatives.values()) {

@@ -258,7 +258,7 @@ async function readAll(deps: RunDeps): Promise<RunTables> {
 }
 
 /** Every flow, in the order PRODUCT.md lists them. */
-export async function planAll(
+async function planAll(
   board: Scoreboard,
   ledger: Ledger,
   ranking: RankingOptions,

@@ -14,15 +14,15 @@ import { type FlowReport, type Ledger, rowStateKey, type WritableColumn } from '
 
 const FLOW = 'scoring sync' as const;
 
-export const SHARED_FIELDS = [
+const SHARED_FIELDS = [
   'active_scoring_framework',
   'use_math_model',
   'strategic_priority_coefficient',
 ] as const;
-export type SharedField = (typeof SHARED_FIELDS)[number];
+type SharedField = (typeof SHARED_FIELDS)[number];
 
 /** A shared cell reduced to what it means, so `rice` and `RICE`, `yes` and TRUE compare equal. */
-export function sharedValue(
+function sharedValue(
   field: SharedField,
   raw: CellValue,
   frameworks: Frameworks,
