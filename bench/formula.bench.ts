@@ -1,7 +1,8 @@
 /**
  * `npm run bench:formula`: how fast a compiled formula evaluates, against the same script written
  * by hand in JavaScript and against mathjs. Not a test: it prints figures and whether the targets
- * hold (≥ 1,000,000 evaluations/s, within 5× of hand-written, ≥ 20× mathjs).
+ * hold (≥ 1,000,000 evaluations/s, within 5× of hand-written, ≥ 20× mathjs). It also measures
+ * `evaluateColumns` on the same model and inputs, in samples/s, to compare with `compiled`.
  *
  * Each contender runs in its own child process (this file re-invoked with its name), so one
  * contender's JIT feedback cannot slow down or speed up another. Every iteration changes an input
@@ -69,13 +70,19 @@ const contenders: Record<string, () => Evaluate> = {
   },
 };
 
+/** `columns` evaluates this many samples per call, as Monte Carlo would. */
+const BATCH = 100_000;
+
+/** Measured apart from `contenders`: samples per second of `evaluateColumns`. */
+const COLUMNS = 'columns';
+
 const ROUNDS = 7;
 const ROUND_SECONDS = 0.2;
 const PASSES = 3;
 
 interface Measurement {
   name: string;
-  /** Evaluations per second, median of the rounds. */
+  /** Evaluations (for `columns`, samples) per second, median of the rounds. */
   median: number;
   rounds: number[];
   iterations: number;
@@ -83,8 +90,20 @@ interface Measurement {
   checksum: number;
 }
 
+/** Warms up while finding a round size that lasts ROUND_SECONDS; `run` returns seconds. */
+function roundSize(run: (iterations: number) => number, start: number): number {
+  let iterations = start;
+  for (let seconds = run(iterations); seconds < ROUND_SECONDS / 2; seconds = run(iterations)) {
+    iterations *= 2;
+  }
+  iterations = Math.ceil((iterations * ROUND_SECONDS) / run(iterations));
+  run(iterations);
+  return iterations;
+}
+
 /** Runs in the child process: measures one contender. */
 function measure(name: string): Measurement {
+  if (name === COLUMNS) return measureColumns();
   const evaluate = contenders[name]!();
   const check = evaluate({ ...PARAMS });
   for (const [key, expected] of Object.entries(EXPECTED)) {
@@ -103,17 +122,42 @@ function measure(name: string): Measurement {
     return Number(process.hrtime.bigint() - started) / 1e9;
   };
 
-  // Warm up while finding a round size that lasts ROUND_SECONDS.
-  let iterations = 1000;
-  for (let seconds = run(iterations); seconds < ROUND_SECONDS / 2; seconds = run(iterations)) {
-    iterations *= 2;
-  }
-  iterations = Math.ceil((iterations * ROUND_SECONDS) / run(iterations));
-  run(iterations);
-
+  const iterations = roundSize(run, 1000);
   const rounds = Array.from({ length: ROUNDS }, () => iterations / run(iterations));
   const checksum = sink.reduce((sum, r) => sum + r.overall!, 0);
   return { name, median: median(rounds), rounds, iterations, checksum };
+}
+
+/**
+ * `evaluateColumns` over BATCH samples per call, with the inputs of the scalar contenders:
+ * `effort_days` is 1 + (i & 1023) in sample i, so the checksum must equal theirs.
+ */
+function measureColumns(): Measurement {
+  const compiled = compileScript(SCRIPT);
+  const columns: Record<string, Float64Array> = {};
+  for (const name of compiled.inputs) columns[name] = new Float64Array(BATCH).fill(PARAMS[name]!);
+  columns.effort_days = Float64Array.from({ length: BATCH }, (_, i) => 1 + (i & 1023));
+  const check = compiled.evaluateColumns(columns, BATCH);
+  for (const [key, expected] of Object.entries(EXPECTED)) {
+    // Sample 9 has effort_days = 10, as PARAMS.
+    if (Math.abs(check.outputs[key]![9]! - expected) > 1e-9)
+      throw new Error(`${COLUMNS}: ${key} = ${check.outputs[key]![9]}, expected ${expected}`);
+  }
+
+  let last = check;
+  const run = (calls: number): number => {
+    const started = process.hrtime.bigint();
+    for (let i = 0; i < calls; i++) {
+      last = compiled.evaluateColumns(columns, BATCH);
+      if (last.failures !== 0) throw new Error(`${COLUMNS}: ${last.firstFailure}`);
+    }
+    return Number(process.hrtime.bigint() - started) / 1e9;
+  };
+
+  const calls = roundSize(run, 1);
+  const rounds = Array.from({ length: ROUNDS }, () => (calls * BATCH) / run(calls));
+  const checksum = last.outputs.overall!.subarray(0, 1024).reduce((sum, v) => sum + v, 0);
+  return { name: COLUMNS, median: median(rounds), rounds, iterations: calls * BATCH, checksum };
 }
 
 function measureInChild(name: string): Measurement {
@@ -135,7 +179,7 @@ function report() {
   console.log(
     `formula evaluation, the FORMULA.md example (node ${process.version}; ${PASSES} passes × ${ROUNDS} rounds)\n`,
   );
-  const names = Object.keys(contenders);
+  const names = [...Object.keys(contenders), COLUMNS];
   const passes = new Map<string, Measurement[]>(names.map((n) => [n, []]));
   for (let pass = 0; pass < PASSES; pass++) {
     for (let k = 0; k < names.length; k++) {
@@ -151,17 +195,23 @@ function report() {
   });
   for (const f of figures) {
     const perPass = f.runs.map((r) => format(r.median)).join(', ');
+    const unit = f.name === COLUMNS ? 'samples/s    ' : 'evaluations/s';
     console.log(
-      `${f.name.padEnd(13)} ${format(f.median).padStart(12)} evaluations/s  (passes ${perPass}; checksum ${f.checksum})`,
+      `${f.name.padEnd(13)} ${format(f.median).padStart(12)} ${unit}  (passes ${perPass}; checksum ${f.checksum})`,
     );
   }
-  const [compiled, hand, mathjs] = figures as [(typeof figures)[0], (typeof figures)[0], (typeof figures)[0]];
+  type Figure = (typeof figures)[0];
+  const [compiled, hand, mathjs, columns] = figures as [Figure, Figure, Figure, Figure];
+  if (columns.checksum !== compiled.checksum) throw new Error('columns: results differ from compiled');
   const slowdown = hand.median / compiled.median;
   const speedup = compiled.median / mathjs.median;
   console.log(
     `\ncompiled / hand-written: ${(compiled.median / hand.median).toFixed(3)} (hand-written is ${slowdown.toFixed(2)}× faster)`,
   );
-  console.log(`compiled / mathjs:       ${speedup.toFixed(1)}×\n`);
+  console.log(`compiled / mathjs:       ${speedup.toFixed(1)}×`);
+  console.log(
+    `columns / compiled:      ${(columns.median / compiled.median).toFixed(2)}× (samples/s over evaluations/s; ${format(BATCH)} samples per call)\n`,
+  );
   const targets: [string, boolean][] = [
     ['≥ 1,000,000 evaluations/s', compiled.median >= 1_000_000],
     ['within 5× of hand-written', slowdown <= 5],

@@ -1,5 +1,6 @@
 /** The package root: the formula library API (FORMULA.md) and the pieces other tools build on. */
 export {
+  type ColumnResults,
   type CompiledScript,
   checkScript,
   compileScript,

@@ -19,6 +19,7 @@ import {
 } from './commands/flows.js';
 import { formulaCheck, formulaEval } from './commands/formula.js';
 import { initCommand } from './commands/init.js';
+import { simulateCommand } from './commands/simulate.js';
 import { statusCommand } from './commands/status.js';
 import { workspaceConfig } from './commands/workspace.js';
 import { type CliIo, EXIT, type GlobalOptions, processIo } from './io.js';
@@ -112,6 +113,14 @@ export async function main(
     .description('create missing workbooks, tabs and header columns; never deletes or reorders')
     .action(async () => {
       exitCode = await initCommand(globals(), io);
+    });
+  program
+    .command('simulate [keys...]')
+    .description(
+      "Monte Carlo over the params' min/max: P10/P50/P90 of value and overall, the chance to make the top N, a histogram and the tornado per initiative (all scored ones, or the KEYs given); writes nothing",
+    )
+    .action(async (keys: string[]) => {
+      exitCode = await simulateCommand(keys, globals(), io);
     });
   program
     .command('status')

@@ -21,7 +21,17 @@ const fmt = (v: number | null) =>
 export function rankingTable(report: RunReport, limit: number): string {
   const rows = report.ranking.slice(0, limit);
   if (rows.length === 0) return 'No initiative has a score yet.';
-  const header = ['rank', 'key', 'title', 'framework', 'value', 'overall', 'priority'];
+  const header = [
+    'rank',
+    'key',
+    'title',
+    'framework',
+    'value',
+    'overall',
+    'priority',
+    'p(top n)',
+    'top driver',
+  ];
   const body = rows.map((r) => [
     String(r.rank),
     r.initiative_key,
@@ -30,9 +40,11 @@ export function rankingTable(report: RunReport, limit: number): string {
     fmt(r.value_score),
     fmt(r.overall_score),
     fmt(r.priority_score),
+    r.p_top_n === null ? '' : r.p_top_n.toFixed(2),
+    r.top_driver ?? '',
   ]);
   const widths = header.map((h, c) => Math.max(h.length, ...body.map((b) => b[c]!.length)));
-  const numeric = new Set([0, 4, 5, 6]);
+  const numeric = new Set([0, 4, 5, 6, 7]);
   const line = (cells: string[]) =>
     cells
       .map((cell, c) => (numeric.has(c) ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!)))

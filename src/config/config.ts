@@ -61,6 +61,14 @@ const configSchema = z
       })
       .strict()
       .prefault({}),
+    uncertainty: z
+      .object({
+        samples: z.number().int().min(100).max(1_000_000).default(10_000),
+        seed: z.number().int().min(0).max(2 ** 32 - 1).default(1),
+        topN: z.number().int().min(1).default(10),
+      })
+      .strict()
+      .prefault({}),
     ranking: z
       .object({
         normalize: z.enum(['percentile', 'none']).default('percentile'),
@@ -99,6 +107,11 @@ export interface Config {
     /** An API key or a base URL is set. */
     configured: boolean;
   };
+  /**
+   * Monte Carlo over the params' min/max: how many samples per initiative, the seed (the same
+   * inputs give the same numbers on every run), and N for the chance to make the top N.
+   */
+  uncertainty: { samples: number; seed: number; topN: number };
   ranking: {
     /**
      * `percentile` (default): when more than one framework is in the rank, priority is the
@@ -207,6 +220,7 @@ export function loadConfig({ path, cwd, env }: LoadConfigOptions): Config {
       apiKey,
       configured: Boolean(apiKey || baseUrl),
     },
+    uncertainty: c.uncertainty,
     ranking: {
       normalize: c.ranking.normalize,
       excludeLifecycle: c.ranking.excludeLifecycle.map((s) => s.toLowerCase()),
@@ -286,6 +300,7 @@ export function defaultConfigFile(): Record<string, unknown> {
       copySuggestionToFinal: true,
       timeoutMs: 60000,
     },
+    uncertainty: { samples: 10_000, seed: 1, topN: 10 },
     ranking: { normalize: 'percentile', excludeLifecycle: [...DEFAULT_EXCLUDED_LIFECYCLE] },
   };
 }

@@ -8,7 +8,7 @@
 import { MAX_SEQUENCE_VALUE } from '../db/index.js';
 import { type BoardInitiative, newInitiative, type Scoreboard } from '../scoring/index.js';
 import { type BacklogTab, hasContent, type TabRecord } from '../sheets/index.js';
-import type { FlowReport, Ledger } from './ledger.js';
+import type { FlowReport, Ledger, WritableColumn } from './ledger.js';
 
 const FLOW = 'backlog sync' as const;
 const KEY_PATTERN = /^INIT-(\d{6,})$/;
@@ -183,17 +183,8 @@ export function backlogProblems(ledger: Ledger, i: BoardInitiative): void {
 export function runBacklogWrite(board: Scoreboard, ledger: Ledger): FlowReport {
   for (const i of board.initiatives.values()) {
     const row = ledger.backlogRows.get(i.key)!;
-    const set = (
-      column:
-        | 'value_score'
-        | 'effort_score'
-        | 'overall_score'
-        | 'priority_score'
-        | 'rank'
-        | 'score_warnings'
-        | 'updated_at',
-      value: string | number | null,
-    ) => ledger.setBackendCell(FLOW, 'backlog', row, i.key, column, value);
+    const set = (column: WritableColumn<'backlog'>, value: string | number | null) =>
+      ledger.setBackendCell(FLOW, 'backlog', row, i.key, column, value);
     const a = i.active;
     const warnings = [...i.problems, ...(a?.warnings ?? [])];
     let changed = false;
@@ -201,6 +192,11 @@ export function runBacklogWrite(board: Scoreboard, ledger: Ledger): FlowReport {
     changed = set('effort_score', a?.effort ?? null) || changed;
     changed = set('overall_score', a?.overall ?? null) || changed;
     changed = set('priority_score', a?.priority ?? null) || changed;
+    const u = i.uncertainty;
+    changed = set('priority_p10', u?.priority?.p10 ?? null) || changed;
+    changed = set('priority_p90', u?.priority?.p90 ?? null) || changed;
+    changed = set('p_top_n', u?.pTopN ?? null) || changed;
+    changed = set('top_driver', u?.topDriver ?? null) || changed;
     changed = set('rank', i.rank ?? null) || changed;
     changed = set('score_warnings', warnings.join('; ') || null) || changed;
     // Key assignment and mirrored shared fields count as changes to the row too.

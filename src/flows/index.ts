@@ -27,4 +27,5 @@ export {
   type RunOptions,
   type RunReport,
   runFlows,
+  type SimulatedInitiativeReport,
 } from './run.js';

@@ -12,6 +12,7 @@ import {
   type BoardParam,
   paramId,
   type Scoreboard,
+  SHARED_KEY,
 } from '../scoring/index.js';
 import { type FlowReport, type Ledger, NO_DUPLICATES } from './ledger.js';
 import { initiativeContext, type LlmDeps, type LlmSession, recordCalls } from './llm-session.js';
@@ -25,7 +26,8 @@ function namesToSeed(board: Scoreboard): Map<string, string[]> {
   for (const i of board.initiatives.values()) {
     for (const name of board.formulaInputs(i)) {
       const id = paramId(i.key, 'MATH_MODEL', name);
-      if (existing.has(id)) continue;
+      // A shared assumption defines it for every initiative (a person may still add its own row).
+      if (existing.has(id) || existing.has(paramId(SHARED_KEY, 'MATH_MODEL', name))) continue;
       existing.add(id);
       wanted.set(i.key, [...(wanted.get(i.key) ?? []), name]);
     }
@@ -114,6 +116,9 @@ export function runParamsSeed(
         framework: 'MATH_MODEL',
         name,
         value: { kind: 'blank' },
+        min: meta.min === null ? { kind: 'blank' } : { kind: 'ok', value: meta.min },
+        max: meta.max === null ? { kind: 'blank' } : { kind: 'ok', value: meta.max },
+        distribution: '',
         approved: false,
         duplicated: false,
         seeded: true,

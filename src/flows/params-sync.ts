@@ -5,7 +5,7 @@
  * param_status.
  */
 
-import { type BoardParam, paramId, parseFramework, type Scoreboard } from '../scoring/index.js';
+import { type BoardParam, paramId, parseFramework, type Scoreboard, SHARED_KEY } from '../scoring/index.js';
 import { cellText, FormulaWithoutResult, NUMBER_HINT } from '../shared/values.js';
 import { type FlowReport, type Ledger, NO_DUPLICATES } from './ledger.js';
 
@@ -39,6 +39,9 @@ export function runParamsSync(board: Scoreboard, ledger: Ledger): FlowReport {
       framework,
       name,
       value: r.value,
+      min: r.min,
+      max: r.max,
+      distribution: r.distribution,
       approved: approved.kind === 'ok' && approved.value,
       duplicated: false,
       seeded: false,
@@ -56,8 +59,8 @@ export function runParamsSync(board: Scoreboard, ledger: Ledger): FlowReport {
         message: `approved: ${approved.message}; read as FALSE (tick the box, or write TRUE or FALSE)`,
       });
     }
-    // An archived key (its Backlog row deleted) was said once by backlog sync.
-    if (!board.initiatives.has(key) && !board.archived.has(key)) {
+    // An archived key (its Backlog row deleted) was said once by backlog sync; `*` is shared.
+    if (key !== SHARED_KEY && !board.initiatives.has(key) && !board.archived.has(key)) {
       ledger.warn(FLOW, {
         ...ledger.at('params', r.row, 'initiative_key'),
         key: paramRowKey(param),
@@ -83,10 +86,17 @@ export function runParamsSync(board: Scoreboard, ledger: Ledger): FlowReport {
 
 /** Each row's used_in_formula, param_status and last_updated_at, after scoring. */
 export function runParamsWrite(board: Scoreboard, ledger: Ledger): FlowReport {
-  // Names read by an approved, valid formula of each initiative.
+  // Names read by an approved, valid formula of each initiative: its own row, or the shared one.
   const used = new Set<string>();
   for (const i of board.initiatives.values()) {
-    for (const name of board.formulaInputs(i)) used.add(paramId(i.key, 'MATH_MODEL', name));
+    for (const name of board.formulaInputs(i)) {
+      const own = paramId(i.key, 'MATH_MODEL', name);
+      used.add(
+        board.paramsNamed(i.key, 'MATH_MODEL', name).length > 0
+          ? own
+          : paramId(SHARED_KEY, 'MATH_MODEL', name),
+      );
+    }
   }
   for (const p of board.params) {
     if (p.seeded) continue;

@@ -44,6 +44,7 @@ import { type RankingOptions, runScoringActivate } from './scoring-activate.js';
 import { runScoringCompute } from './scoring-compute.js';
 import { runScoringSync } from './scoring-sync.js';
 import { runScoringWrite } from './scoring-write.js';
+import { runUncertainty, type UncertaintySettings } from './uncertainty.js';
 
 export interface RunDeps {
   config: Config;
@@ -70,6 +71,29 @@ export interface RankedInitiative {
   value_score: number | null;
   overall_score: number | null;
   priority_score: number | null;
+  /** The chance to be among the `uncertainty.topN` highest priorities (0–1). */
+  p_top_n: number | null;
+  /** The param whose range moves the value most, with its share of the swing. */
+  top_driver: string | null;
+}
+
+/** One initiative under uncertainty, as `productops simulate` shows it. */
+export interface SimulatedInitiativeReport {
+  initiative_key: string;
+  title: string;
+  framework: string | null;
+  rank: number | null;
+  value: { p10: number; p50: number; p90: number } | null;
+  overall: { p10: number; p50: number; p90: number } | null;
+  prob_value_negative: number | null;
+  priority: { p10: number; p90: number } | null;
+  p_top_n: number | null;
+  top_driver: string | null;
+  /** Each param's swing of the value between its 10th and 90th percentile, largest first. */
+  tornado: { name: string; low: number; high: number; swing: number; share: number }[];
+  /** Of the value, between its 1st and 99th percentile. */
+  histogram: { from: number; to: number; count: number }[];
+  failed_samples: number;
 }
 
 /** One cell a dry run would write: where it is, what it holds now and what it would hold. */
@@ -91,6 +115,8 @@ export interface RunReport {
   ranking: RankedInitiative[];
   /** Informational lines for the summary (e.g. how to enable LLM suggestions). */
   notes: string[];
+  /** With `RunOptions.simulation`: every initiative's uncertainty, in rank order, unranked last. */
+  simulation?: SimulatedInitiativeReport[];
   /**
    * Dry runs only: every cell the run would write, per tab in write order, by row and column
    * (new header cells and the non-blank cells of appended rows included).
@@ -103,6 +129,8 @@ export interface RunOptions {
   include: ReadonlySet<FlowName>;
   dryRun: boolean;
   notes?: string[];
+  /** Report every initiative's uncertainty in detail (`productops simulate`). */
+  simulation?: boolean;
 }
 
 const MAX_ATTEMPTS = 3;
@@ -262,6 +290,7 @@ async function planAll(
   board: Scoreboard,
   ledger: Ledger,
   ranking: RankingOptions,
+  uncertainty: UncertaintySettings,
   llm?: LlmDeps,
   session: LlmSession = createLlmSession(null),
   /** Called as each phase starts, with what it does, for progress lines. */
@@ -290,6 +319,8 @@ async function planAll(
   runScoringCompute(board, ledger);
   progress('ranking');
   runScoringActivate(board, ledger, ranking);
+  progress('simulating uncertainty');
+  await runUncertainty(board, ledger, uncertainty);
   progress('planning the cells to write');
   runScoringWrite(board, ledger);
   runModelsWrite(board, ledger);
@@ -305,7 +336,7 @@ async function runOnce(deps: RunDeps, options: RunOptions, llmSession: LlmSessio
   const board = new Scoreboard(deps.frameworks ?? DEFAULT_FRAMEWORKS);
   if (deps.database && !options.dryRun) await reserveKeys(deps.database, ledger);
   const progress = progressLog(deps, tables);
-  await planAll(board, ledger, deps.config.ranking, deps.llm, llmSession, progress);
+  await planAll(board, ledger, deps.config.ranking, deps.config.uncertainty, deps.llm, llmSession, progress);
 
   // One write per workbook, with only the changes of the included flows.
   const writes = new Map<SheetStore, TabWrite[]>();
@@ -450,6 +481,8 @@ function report(board: Scoreboard, ledger: Ledger, options: RunOptions): RunRepo
       value_score: i.active?.value ?? null,
       overall_score: i.active?.overall ?? null,
       priority_score: i.active?.priority ?? null,
+      p_top_n: i.uncertainty?.pTopN ?? null,
+      top_driver: i.uncertainty?.topDriver ?? null,
     }));
   return {
     ok: true,
@@ -458,5 +491,32 @@ function report(board: Scoreboard, ledger: Ledger, options: RunOptions): RunRepo
     warnings: ledger.warnings,
     ranking,
     notes: [...(options.notes ?? []), ...ledger.notes],
+    ...(options.simulation ? { simulation: simulationReport(board) } : {}),
   };
+}
+
+function simulationReport(board: Scoreboard): SimulatedInitiativeReport[] {
+  const byRank = [...board.initiatives.values()].sort(
+    (a, b) =>
+      (a.rank ?? Number.POSITIVE_INFINITY) - (b.rank ?? Number.POSITIVE_INFINITY) ||
+      a.key.localeCompare(b.key),
+  );
+  return byRank.map((i) => {
+    const u = i.uncertainty;
+    return {
+      initiative_key: i.key,
+      title: i.title,
+      framework: i.active?.framework ?? null,
+      rank: i.rank ?? null,
+      value: u?.value ?? null,
+      overall: u?.overall ?? null,
+      prob_value_negative: u?.probValueNegative ?? null,
+      priority: u?.priority ?? null,
+      p_top_n: u?.pTopN ?? null,
+      top_driver: u?.topDriver ?? null,
+      tornado: [...(u?.tornado ?? [])],
+      histogram: [...(u?.histogram ?? [])],
+      failed_samples: u?.failures ?? 0,
+    };
+  });
 }

@@ -84,7 +84,7 @@ function missingParams(
   const targets: { param: BoardParam; column: 'value' | 'approved' }[] = [];
   const reasons: string[] = [];
   for (const name of names) {
-    const params = board.paramsNamed(i.key, 'MATH_MODEL', name);
+    const params = board.mathParamRows(i.key, name);
     if (params.length === 0) {
       reasons.push(`${name} (no Params row: add one, or run 'productops params seed')`);
       continue;

@@ -55,6 +55,7 @@ export function runScoringActivate(board: Scoreboard, ledger: Ledger, ranking: R
     }),
     board.frameworks,
   );
+  board.rankedBy = percentiles ? 'percentile' : 'none';
   if (percentiles) {
     for (const [i, percentile] of percentiles)
       i.active = activate(i.active!.framework, i.scores, coefficients.get(i)!, percentile, board.frameworks);

@@ -1,6 +1,7 @@
 /**
  * Flow 3 write-scores: each framework's value, effort and overall score, the input and math
- * warnings, and the active scores go to the initiative's Scoring_Inputs row.
+ * warnings, the active scores and the math model's uncertainty go to the initiative's
+ * Scoring_Inputs row.
  */
 import type { Scoreboard } from '../scoring/index.js';
 import { scoreColumns } from '../sheets/index.js';
@@ -26,6 +27,13 @@ export function runScoringWrite(board: Scoreboard, ledger: Ledger): FlowReport {
     set('active_value_score', i.active?.value ?? null);
     set('active_effort_score', i.active?.effort ?? null);
     set('active_overall_score', i.active?.overall ?? null);
+    const u = i.uncertainty;
+    set('math_value_p10', u?.value?.p10 ?? null);
+    set('math_value_p50', u?.value?.p50 ?? null);
+    set('math_value_p90', u?.value?.p90 ?? null);
+    set('math_overall_p10', u?.overall?.p10 ?? null);
+    set('math_overall_p90', u?.overall?.p90 ?? null);
+    set('prob_value_negative', u?.probValueNegative ?? null);
   }
   return ledger.report(FLOW);
 }

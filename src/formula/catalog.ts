@@ -169,6 +169,14 @@ function describeValue(value: unknown): string {
   return typeof value;
 }
 
+/** Why a column given for an input does not count: too short, or not a Float64Array. */
+function columnText(column: { length: number; samples: number } | { type: string }): string {
+  if ('type' in column) return `its column is not a Float64Array (got ${column.type})`;
+  const values = column.length === 1 ? '1 value' : `${column.length.toLocaleString('en-US')} values`;
+  const samples = column.samples === 1 ? '1 sample' : `${column.samples.toLocaleString('en-US')} samples`;
+  return `its column has ${values} for ${samples}`;
+}
+
 /** Numbers in evaluation messages: 12 significant digits, no float noise (0.1 + 0.2 → 0.3). */
 export function formatNumber(v: number): string {
   return Number.isInteger(v) || !Number.isFinite(v) ? String(v) : String(Number(v.toPrecision(12)));
@@ -181,7 +189,9 @@ export function formatNumber(v: number): string {
 const EVALUATION_ERRORS = {
   'params-not-object': (p: { value: unknown }) =>
     `the params must be an object (got ${describeValue(p.value)})`,
-  'missing-input': (p: { name: string }) => `missing input '${p.name}'`,
+  /** `column`: what was wrong with the input's column in `evaluateColumns`, when it had one. */
+  'missing-input': (p: { name: string; column?: { length: number; samples: number } | { type: string } }) =>
+    `missing input '${p.name}'${p.column === undefined ? '' : ` (${columnText(p.column)})`}`,
   'input-not-finite': (p: { name: string; value: unknown }) =>
     `input '${p.name}' is not a finite number (got ${describeValue(p.value)})`,
   /** A step's result; `involved` lists the names its expression reads, with their values. */

@@ -20,13 +20,25 @@
  * number, so what reaches a step result is caught there. Everything that could — a comparison,
  * a condition, a function, a divisor, a power — checks its operands first (`v - v !== 0`, one
  * subtraction on the hot path), skipping operands that are finite by construction.
+ *
+ * Column-wise evaluation (`evaluateColumns`, for Monte Carlo) is a second function generated from
+ * the same syntax tree by the same CodeGenerator, so each step is the same JavaScript expression,
+ * with the same operations in the same order, and gives bit-identical values. It loops over the
+ * samples with one local per name (no slots, no objects), reads inputs from Float64Arrays and
+ * writes outputs into preallocated ones. Nothing in it throws: where `evaluate` would throw, the
+ * value becomes NaN, which by the invariant above reaches a check (a failing function's helper
+ * returns NaN; the others are checks themselves); a check that fails marks the sample failed, and
+ * a failed sample gets NaN in every output. So a sample fails column-wise exactly when `evaluate`
+ * throws for it, and the message of the first one comes from evaluating it again with `evaluate`.
+ * The column function is built on first use, from the text parsed again: most compiled scripts
+ * never need it.
  */
 
 import { forEachNode } from './analyze.js';
 import type { Arith, Assignment, Call, Expr, Span } from './ast.js';
 import { formatNumber, type Operand } from './catalog.js';
 import { type CallFailure, functionSpec, functionSpecs, type Runtime } from './functions.js';
-import { evaluationError, type FormulaIssue } from './issues.js';
+import { EvaluationError, evaluationError, type FormulaIssue } from './issues.js';
 import { parseScript } from './parser.js';
 
 export interface CompiledScript {
@@ -40,13 +52,40 @@ export interface CompiledScript {
    * computed. Reads only `params`' own properties; anything but an object is an EvaluationError.
    */
   evaluate(params: Record<string, number>): Record<string, number>;
+  /**
+   * Evaluates the script `length` times at once: `columns[name][i]` is input `name` in sample i.
+   * Returns every assigned name's values as a Float64Array of `length`, and how many samples failed:
+   * a sample where a step cannot be computed (division by zero, a non-finite result, sqrt of a
+   * negative, … — exactly the cases `evaluate` throws EvaluationError for) gets NaN in every output
+   * and counts in `failures`; `firstFailure` is the EvaluationError message of the first failed
+   * sample (as `evaluate` would have thrown it). A missing input column, or one shorter than
+   * `length`, throws EvaluationError like a missing input does in `evaluate`. Every other sample's
+   * values are bit-identical to what `evaluate` returns for it. Reads only `columns`' own
+   * properties; a column that is not a Float64Array counts as missing; `length` must be a whole
+   * number ≥ 0 (else RangeError).
+   */
+  evaluateColumns(columns: Readonly<Record<string, Float64Array>>, length: number): ColumnResults;
+}
+
+/** What `evaluateColumns` returns. */
+export interface ColumnResults {
+  /** Every assigned name, in order, with one value per sample (NaN in failed samples). */
+  outputs: Record<string, Float64Array>;
+  /** How many samples failed. */
+  failures: number;
+  /** The EvaluationError message `evaluate` throws for the first failed sample; absent when none failed. */
+  firstFailure?: string;
 }
 
 /**
- * What the generated code may call: checks that throw located errors, and the helpers of the
- * functions in functions.ts, each under its function's name (`h.sqrt`).
+ * What generated code may call: the helpers of the functions in functions.ts, each under its
+ * function's name (`h.sqrt`), and in `evaluate` also checks that throw located errors.
  */
-interface Helpers {
+interface FunctionHelpers {
+  [fn: string]: (...args: never[]) => number;
+}
+
+interface Helpers extends FunctionHelpers {
   /** Not an object: evaluate(null), evaluate('text'). */
   params(params: unknown): never;
   input(params: unknown, index: number): number;
@@ -54,8 +93,17 @@ interface Helpers {
   /** An operand at a site was NaN or ±Infinity. */
   notFiniteAt(site: number, value: number): never;
   div(a: number, d: number, site: number): number;
-  [fn: string]: (...args: never[]) => number;
 }
+
+/**
+ * The generated column loop: reads `inputs[k][i]`, writes `outputs[k][i]` for `i < length`, and
+ * says how many samples failed and which failed first (-1 when none did).
+ */
+type ColumnKernel = (
+  inputs: Float64Array[],
+  outputs: Float64Array[],
+  length: number,
+) => { failures: number; first: number };
 
 const BASE_HELPERS = ['params', 'input', 'notFinite', 'notFiniteAt', 'div'];
 for (const spec of functionSpecs()) {
@@ -151,7 +199,125 @@ export function compileAnalyzed(
     ...[...inputs, ...outputs].map(internalize),
   ) as CompiledScript['evaluate'];
 
-  return { inputs: [...inputs], outputs: [...outputs], warnings: [...warnings], evaluate };
+  let kernel: ColumnKernel | null = null;
+  const evaluateColumns = (
+    columns: Readonly<Record<string, Float64Array>>,
+    length: number,
+  ): ColumnResults => {
+    if (!Number.isSafeInteger(length) || length < 0)
+      throw new RangeError(`length must be a whole number ≥ 0, not ${String(length)}`);
+    if (columns === null || typeof columns !== 'object')
+      throw evaluationError('params-not-object', 0, undefined, { value: columns });
+    const inputColumns = inputs.map((name) => readColumn(columns, name, length, firstRead.get(name)));
+    const outputColumns = outputs.map(() => new Float64Array(length));
+    kernel ??= columnKernel(text, inputs, outputs, slotOf);
+    const { failures, first } = kernel(inputColumns, outputColumns, length);
+    const record: Record<string, Float64Array> = {};
+    outputs.forEach((name, i) => {
+      // Own data properties, `__proto__` included, as in the record `evaluate` returns.
+      Object.defineProperty(record, name, {
+        value: outputColumns[i],
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    });
+    if (failures === 0) return { outputs: record, failures };
+    return { outputs: record, failures, firstFailure: failureOf(evaluate, inputs, inputColumns, first) };
+  };
+
+  return { inputs: [...inputs], outputs: [...outputs], warnings: [...warnings], evaluate, evaluateColumns };
+}
+
+/** The message `evaluate` throws for sample `index` of the columns. */
+function failureOf(
+  evaluate: CompiledScript['evaluate'],
+  inputs: string[],
+  columns: Float64Array[],
+  index: number,
+): string {
+  const params: Record<string, number> = {};
+  inputs.forEach((name, k) => {
+    Object.defineProperty(params, name, {
+      value: columns[k]![index],
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  });
+  try {
+    evaluate(params);
+  } catch (e) {
+    if (e instanceof EvaluationError) return e.message;
+    throw e;
+  }
+  throw new Error(`internal error: sample ${index} failed column-wise but evaluates`);
+}
+
+/**
+ * Builds the column loop of a compiled script. The functions' helpers are built again, with a
+ * `fail` that returns NaN instead of throwing: the call's value then fails a check where it is used.
+ */
+function columnKernel(
+  text: string,
+  inputs: string[],
+  outputs: string[],
+  slotOf: Map<string, number>,
+): ColumnKernel {
+  const runtime: Runtime = { fail: () => Number.NaN };
+  const helpers: FunctionHelpers = {};
+  for (const spec of functionSpecs()) if (spec.helper) helpers[spec.name] = spec.helper(runtime);
+  const statements = parseScript(text).script.statements;
+  // Generated from the syntax tree only, never from user text: see the comment at the top of this file.
+  const factory = new Function('h', generateColumnSource(statements, inputs, outputs, slotOf));
+  return factory(helpers) as ColumnKernel;
+}
+
+/**
+ * The body of the factory that returns the column loop. Every name is a local `x<slot>`: inputs are
+ * read from their columns, each step is a `let` with the same expression code as in `evaluate`
+ * (COLUMN_DIALECT). Where `evaluate` checks an input or a step result and throws, the loop adds
+ * `x - x` to `g`: 0 for a finite number, NaN otherwise, and NaN stays NaN. So `g === 0` at the end
+ * of a sample says it succeeded, without a branch per step (measured: 12% faster than setting a
+ * flag in an `if`). The checks inside expressions set `g = NaN`.
+ */
+function generateColumnSource(
+  statements: Assignment[],
+  inputs: string[],
+  outputs: string[],
+  slotOf: Map<string, number>,
+): string {
+  const local = COLUMN_DIALECT.name;
+  const generator = new CodeGenerator(slotOf, COLUMN_DIALECT);
+  const loop: string[] = [];
+  if (inputs.length > 0) {
+    const read = inputs.map((name) => local(slotOf.get(name)!));
+    loop.push(`const ${read.map((x, k) => `${x} = a${k}[i]`).join(', ')};`);
+    // Like `evaluate`, an input that is NaN or ±Infinity fails the sample.
+    loop.push(`let g = ${read.map((x) => `(${x} - ${x})`).join(' + ')};`);
+  } else {
+    loop.push('let g = 0;');
+  }
+  for (const st of statements) {
+    const x = local(slotOf.get(st.target)!);
+    loop.push(`let ${x} = ${generator.expr(st.expr)}; g += ${x} - ${x};`);
+  }
+  const written = outputs.map((name, k) => `r${k}[i] = ${local(slotOf.get(name)!)};`);
+  const blanked = outputs.map((_, k) => `r${k}[i] = NaN;`);
+  loop.push('if (g === 0) {', ...written, '} else {', 'if (failures++ === 0) first = i;', ...blanked, '}');
+  const temps = Array.from({ length: generator.temps }, (_, i) => `t${i}`);
+  return [
+    '"use strict";',
+    'return function evaluateColumns(a, r, n) {',
+    ...inputs.map((_, k) => `const a${k} = a[${k}];`),
+    ...outputs.map((_, k) => `const r${k} = r[${k}];`),
+    `let ${['c', ...temps, 'failures = 0', 'first = -1'].join(', ')};`,
+    'for (let i = 0; i < n; i++) {',
+    ...loop,
+    '}',
+    'return { failures, first };',
+    '};',
+  ].join('\n');
 }
 
 /** The body of the factory that returns `evaluate`. */
@@ -245,6 +411,32 @@ function internalize(name: string): string {
   return Object.keys({ [name]: 0 })[0]!;
 }
 
+/** Input `name`'s column: an own Float64Array property with at least `length` values. */
+function readColumn(
+  columns: object,
+  name: string,
+  length: number,
+  firstRead: Span | undefined,
+): Float64Array {
+  // Only own properties count, as in `evaluate`: `constructor` must never come from Object.prototype.
+  const own = Object.getOwnPropertyDescriptor(columns, name);
+  const value: unknown = own && 'value' in own ? own.value : undefined;
+  const line = firstRead?.line ?? 0;
+  if (value === undefined || value === null)
+    throw evaluationError('missing-input', line, firstRead, { name });
+  if (!(value instanceof Float64Array)) {
+    const type = Object.prototype.toString.call(value).slice(8, -1);
+    throw evaluationError('missing-input', line, firstRead, { name, column: { type } });
+  }
+  if (value.length < length) {
+    throw evaluationError('missing-input', line, firstRead, {
+      name,
+      column: { length: value.length, samples: length },
+    });
+  }
+  return value;
+}
+
 function readInput(params: unknown, name: string, firstRead: Span | undefined): number {
   // Only own properties count: `constructor` or `toString` must never come from Object.prototype.
   const own =
@@ -308,6 +500,34 @@ function isFiniteByConstruction(e: Expr): boolean {
 }
 
 /**
+ * What differs between the code of an expression in `evaluate` and in the column loop: how a name
+ * is read, and what happens where a value fails a check. Everything else is the same code.
+ */
+interface Dialect {
+  /** The code that reads a name's value, given its slot. */
+  name(slot: number): string;
+  /** The code for an operand `c` at `site` that is NaN or ±Infinity; its value replaces `c`. */
+  notFinite(site: number): string;
+  /** The code for `t / (operand)`, failing at `site` for a divisor of 0 or one that is not finite. */
+  divide(t: string, operand: string, site: number): string;
+}
+
+/** `evaluate`: names are slots, failures throw. */
+const SCALAR_DIALECT: Dialect = {
+  name: (slot) => `s[${slot}]`,
+  notFinite: (site) => `h.notFiniteAt(${site}, c)`,
+  divide: (t, operand, site) => `h.div(${t}, ${operand}, ${site})`,
+};
+
+/** The column loop (generateColumnSource): names are locals, failures make `g` NaN. */
+const COLUMN_DIALECT: Dialect = {
+  name: (slot) => `x${slot}`,
+  notFinite: () => '(g = NaN)',
+  // The same test as `h.div`; `c` is read right after it is set, as in `finite`.
+  divide: (t, operand) => `(c = ${operand}, c === 0 || c - c !== 0 ? (g = NaN) : ${t} / c)`,
+};
+
+/**
  * Emits a JavaScript expression for each syntax node. Everything is parenthesised, so JavaScript's
  * own precedence never matters; chains stay flat so that a 5,000-term sum does not become 5,000
  * nested parentheses.
@@ -316,7 +536,10 @@ class CodeGenerator {
   readonly sites: Site[] = [];
   temps = 0;
 
-  constructor(private readonly slotOf: Map<string, number>) {}
+  constructor(
+    private readonly slotOf: Map<string, number>,
+    private readonly dialect: Dialect = SCALAR_DIALECT,
+  ) {}
 
   private site(line: number, failure: Failure, culprit: Expr): number {
     this.sites.push({ line, failure, culprit });
@@ -328,7 +551,7 @@ class CodeGenerator {
     const code = this.expr(e);
     if (isFiniteByConstruction(e)) return code;
     const site = this.site(e.span.line, { code: 'operand-not-finite', operand }, e);
-    return `(c = ${code}, c - c !== 0 ? h.notFiniteAt(${site}, c) : c)`;
+    return `(c = ${code}, c - c !== 0 ? ${this.dialect.notFinite(site)} : c)`;
   }
 
   expr(e: Expr): string {
@@ -337,7 +560,7 @@ class CodeGenerator {
         // A finite, non-negative double the lexer parsed: String() prints a valid literal.
         return `(${String(e.value)})`;
       case 'name':
-        return `s[${this.slotOf.get(e.name)}]`;
+        return this.dialect.name(this.slotOf.get(e.name)!);
       case 'unary':
         return e.op === '-' ? `(-${this.expr(e.operand)})` : this.expr(e.operand);
       case 'arith':
@@ -371,7 +594,7 @@ class CodeGenerator {
       const operand = this.expr(r.operand);
       if (r.op === '/') {
         const site = this.site(r.operand.span.line, { code: 'division-by-zero' }, r.operand);
-        steps.push(`${t} = h.div(${t}, ${operand}, ${site})`);
+        steps.push(`${t} = ${this.dialect.divide(t, operand, site)}`);
       } else {
         steps.push(`${t} = ${t} ${r.op} ${operand}`);
       }
@@ -390,10 +613,16 @@ class CodeGenerator {
         : { kind: 'argument' as const, fn: spec.name, index, only: spec.maxArgs === 1 };
       return operand ? this.finite(a, operand) : this.expr(a);
     });
-    return spec.emit(args, {
+    const sites = this.sites.length;
+    const code = spec.emit(args, {
       call: e,
       helper: `h.${spec.name}`,
       site: (failure, culprit) => this.site(e.span.line, failure, culprit),
     });
+    // A failing call's value is NaN in the column loop, caught where it is used; a result that is
+    // finite by construction is used unchecked (in a comparison, say), so it must never fail.
+    if (spec.finiteResult && this.sites.length > sites)
+      throw new Error(`${spec.name} can fail, so its result is not finite by construction`);
+    return code;
   }
 }

@@ -5,6 +5,13 @@
  * Each entry is the whole function: its arity (checked by analysis), the JavaScript a call
  * compiles to (`emit`, used by compile.ts) and, when evaluation needs more than an expression, a
  * helper the emitted code calls. Adding a function is adding an entry here (and a line to the docs).
+ *
+ * The same `emit` and `helper` serve both ways a script is evaluated: one sample at a time
+ * (`evaluate`, where `Runtime.fail` throws) and column-wise (`evaluateColumns`, where it returns
+ * NaN, and the NaN fails the sample where the call's value is checked). So a helper reports every
+ * failure through `Runtime.fail` and returns what it returns, and emitted code never throws and
+ * hands the helper's value on as the call's value, so that a NaN is not lost (no
+ * `h.f(x) > 0 ? 1 : 2`).
  */
 import type { Call, Expr } from './ast.js';
 import type { Operand } from './catalog.js';
@@ -31,10 +38,12 @@ export interface EmitContext {
 /** What a helper gets from the compiled script it belongs to. */
 export interface Runtime {
   /**
-   * Throws the EvaluationError of a site registered by `emit`, about `value` (for `clamp-bounds`,
-   * `value` is the low bound and `other` the high bound).
+   * Reports a failure at a site registered by `emit`, about `value` (for `clamp-bounds`, `value` is
+   * the low bound and `other` the high bound). Evaluating one sample, it throws the site's
+   * EvaluationError; evaluating columns, it returns NaN. A helper returns what `fail` returns, at
+   * once: `x < 0 ? fail(site, x) : Math.sqrt(x)`.
    */
-  fail(site: number, value: number, other?: number): never;
+  fail(site: number, value: number, other?: number): number;
 }
 
 export interface FunctionSpec {
@@ -44,7 +53,10 @@ export interface FunctionSpec {
   maxArgs: number;
   /** How a PM would write it, for arity messages. */
   usage: string;
-  /** The result is 0 or 1 whatever the arguments, so it needs no finiteness check. */
+  /**
+   * The result is 0 or 1 whatever the arguments, so it needs no finiteness check. Such a function
+   * cannot fail: compile.ts refuses one whose `emit` registers a site.
+   */
   finiteResult?: boolean;
   /**
    * What argument `index` is called when it is not finite; null when it is not checked because its
@@ -57,7 +69,10 @@ export interface FunctionSpec {
    * finite unless `operand` says otherwise). It must be self-contained: parenthesised, or a call.
    */
   emit(args: string[], context: EmitContext): string;
-  /** Built once per compiled script; the emitted code calls it as `context.helper`. */
+  /**
+   * Built once per compiled script and way of evaluating it (one sample, columns); the emitted code
+   * calls it as `context.helper`. It fails only through `runtime.fail` (see `Runtime`).
+   */
   helper?(runtime: Runtime): (...args: number[]) => number;
 }
 

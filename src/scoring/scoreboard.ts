@@ -27,6 +27,10 @@ export interface BoardParam {
   framework: string;
   name: string;
   value: Parsed<number>;
+  /** The plausible range and its shape, for uncertainty (`distribution` as typed, '' when blank). */
+  min: Parsed<number>;
+  max: Parsed<number>;
+  distribution: string;
   approved: boolean;
   /** More than one Params row has this key, framework and name: none is used. */
   duplicated: boolean;
@@ -34,6 +38,24 @@ export interface BoardParam {
   seeded: boolean;
   /** For a param this run seeds: what wrote its metadata (`llm`, `heuristic`). */
   metadataOrigin?: string;
+}
+
+/** What an initiative's scores look like under uncertainty (flows/uncertainty.ts fills it). */
+export interface BoardUncertainty {
+  /** The primary math model's value and overall: 10th, 50th and 90th percentiles. */
+  value: { p10: number; p50: number; p90: number } | null;
+  overall: { p10: number; p50: number; p90: number } | null;
+  probValueNegative: number | null;
+  /** Ranked initiatives only: the priority's 10th and 90th percentiles, and the chance to make the top N. */
+  priority: { p10: number; p90: number } | null;
+  pTopN: number | null;
+  /** `conversion_lift (62%)`: the param whose range moves the value most, with its share of the swing. */
+  topDriver: string | null;
+  /** Each param's swing of the value between its 10th and 90th percentile, largest first. */
+  tornado: readonly { name: string; low: number; high: number; swing: number; share: number }[];
+  histogram: readonly { from: number; to: number; count: number }[];
+  /** Samples the formula could not compute. */
+  failures: number;
 }
 
 export interface BoardInitiative {
@@ -58,6 +80,7 @@ export interface BoardInitiative {
   mathWarnings: string[];
   active?: ActiveScore;
   rank?: number;
+  uncertainty?: BoardUncertainty;
 }
 
 /** A new initiative with nothing read yet but its Backlog fields. */
@@ -81,6 +104,9 @@ export function newInitiative(
 
 export const paramId = (key: string, framework: string, name: string) => `${key}|${framework}|${name}`;
 
+/** The initiative_key of a shared assumption: a Params row that defines a name for every model. */
+export const SHARED_KEY = '*';
+
 export class Scoreboard {
   readonly initiatives = new Map<string, BoardInitiative>();
   readonly params: BoardParam[] = [];
@@ -88,6 +114,8 @@ export class Scoreboard {
   readonly archived = new Set<string>();
   /** Compiling is pure, so one cache serves every model with the same text. */
   readonly formulas = new FormulaCache();
+  /** How the rank compared frameworks: by percentile within each, or raw (set by activation). */
+  rankedBy: 'percentile' | 'none' = 'none';
   private paramIndex: Map<string, BoardParam[]> | null = null;
 
   constructor(readonly frameworks: Frameworks) {}
@@ -112,9 +140,18 @@ export class Scoreboard {
     return this.paramIndex.get(paramId(key, framework, name)) ?? [];
   }
 
+  /**
+   * The Params rows that define `name` for initiative `key`'s math models: its own, or else the
+   * shared assumption's (`*`).
+   */
+  mathParamRows(key: string, name: string): BoardParam[] {
+    const own = this.paramsNamed(key, 'MATH_MODEL', name);
+    return own.length > 0 ? own : this.paramsNamed(SHARED_KEY, 'MATH_MODEL', name);
+  }
+
   /** A MATH_MODEL param as scoring sees it: usable only when unique, approved and a valid number. */
   mathParam(key: string, name: string): ParamLookup {
-    const refs = this.paramsNamed(key, 'MATH_MODEL', name);
+    const refs = this.mathParamRows(key, name);
     const only = refs.length === 1 ? refs[0]! : undefined;
     return only?.approved && only.value.kind === 'ok'
       ? { kind: 'ok', value: only.value.value }

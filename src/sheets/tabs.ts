@@ -103,6 +103,10 @@ export function backlogTabFor(frameworks: Frameworks) {
       num('effort_score', 'backend'),
       num('overall_score', 'backend'),
       num('priority_score', 'backend'),
+      num('priority_p10', 'backend'),
+      num('priority_p90', 'backend'),
+      num('p_top_n', 'backend'),
+      text('top_driver', 'backend'),
       int('rank', 'backend'),
       text('score_warnings', 'backend'),
       datetime('updated_at', 'backend'),
@@ -149,6 +153,12 @@ export function scoringTabFor(frameworks: Frameworks) {
     num('active_value_score', 'backend'),
     num('active_effort_score', 'backend'),
     num('active_overall_score', 'backend'),
+    num('math_value_p10', 'backend'),
+    num('math_value_p50', 'backend'),
+    num('math_value_p90', 'backend'),
+    num('math_overall_p10', 'backend'),
+    num('math_overall_p90', 'backend'),
+    num('prob_value_negative', 'backend'),
   ] as const;
   const inputs = frameworks.flatMap((f) => f.inputs.map((i) => generatedNumber(i.column, 'pm')));
   const outputs = frameworks.flatMap((f) =>
@@ -205,6 +215,8 @@ export const paramsTab = {
     bool('used_in_formula', 'backend'),
     datetime('last_updated_at', 'backend'),
     text('param_status', 'backend'),
+    // After the columns teams already have, where `init` adds it to their tabs.
+    text('distribution', 'pm'),
   ],
 } as const satisfies TabSpec;
 

@@ -32,6 +32,16 @@ const byTitle = (title: string) => titled.find((r) => r.title === title)!;
 const scoringRow = (key: DemoCell | undefined) => scoring.find((r) => r.initiative_key === key);
 const modelOf = (key: string) => models.find((m) => m.initiative_key === key);
 const paramsOf = (key: DemoCell | undefined) => params.filter((p) => p.initiative_key === key);
+/** SHEETS.md: a Params row whose initiative_key is `*` is a shared assumption. */
+const SHARED = '*';
+const shared = paramsOf(SHARED);
+/** The rows that define `name` for an initiative: its own, else the shared assumption's (SHEETS.md). */
+const paramRows = (key: string, name: string) => {
+  const own = paramsOf(key).filter((p) => p.param_name === name);
+  return own.length > 0 ? own : shared.filter((p) => p.param_name === name);
+};
+/** SHEETS.md, Params `distribution`. */
+const DISTRIBUTIONS = ['pert', 'triangular', 'uniform', 'normal', 'lognormal', 'fixed'];
 const bool = (v: DemoCell | undefined) => {
   const p = parseBoolean(v);
   if (p.kind !== 'ok') throw new Error(`not a boolean: ${String(v)}`);
@@ -53,7 +63,10 @@ const brokenModelKeys = new Set(
     .map(([name]) => name.replace(/_MATH_MODEL_V1$/, '')),
 );
 
-/** Params of a key as the scoring sees them: only a single, approved, numeric row counts. */
+/**
+ * Params of a key as the scoring sees them: its own row, else the shared assumption; only a single,
+ * approved, numeric row counts.
+ */
 function approvedParams(
   key: string,
   inputs: string[],
@@ -61,7 +74,7 @@ function approvedParams(
   const values: Record<string, number> = {};
   const missing: string[] = [];
   for (const name of inputs) {
-    const rows = paramsOf(key).filter((p) => p.param_name === name);
+    const rows = paramRows(key, name);
     const only = rows.length === 1 ? rows[0]! : undefined;
     const value = only ? num(only.value) : null;
     if (only && bool(only.approved) && value !== null) values[name] = value;
@@ -285,12 +298,15 @@ describe('demo workbooks: math models and params', () => {
       const key = String(m.initiative_key);
       const script = compileScript(String(m.formula_text_final));
       for (const name of script.inputs) {
-        const rows = paramsOf(key).filter((p) => p.param_name === name);
+        const rows = paramRows(key, name);
         expect(rows, `${key} ${name}`).toHaveLength(1);
         expect(num(rows[0]!.value), `${key} ${name}`).not.toBeNull();
         expect(bool(rows[0]!.approved), `${key} ${name}`).toBe(true);
       }
-      expect(paramsOf(key).map((p) => p.param_name)).toEqual(script.inputs);
+      // Its own rows: inputs only, in the formula's order; the rest comes from shared assumptions.
+      expect(paramsOf(key).map((p) => p.param_name)).toEqual(
+        script.inputs.filter((name) => paramsOf(key).some((p) => p.param_name === name)),
+      );
     }
   });
 
@@ -312,6 +328,9 @@ describe('demo workbooks: math models and params', () => {
         expect(value, id).toBeGreaterThanOrEqual(min!);
         expect(value, id).toBeLessThanOrEqual(max!);
       }
+      // Blank (PERT from min, value, max) or a distribution SHEETS.md names, but the planted `gauss`.
+      if (!blank(p.distribution) && p.distribution !== 'gauss')
+        expect(DISTRIBUTIONS, id).toContain(p.distribution);
     }
     const sources = new Set(params.map((p) => p.source));
     expect(sources).toContain('Analytics dashboard Q3');
@@ -350,15 +369,87 @@ describe('demo workbooks: math models and params', () => {
       const script = compileScript(String(modelOf(key)!.formula_text_final).replace('* *', '*'));
       const values: Record<string, number> = {};
       for (const name of script.inputs) {
-        const rows = paramsOf(key).filter((p) => p.param_name === name);
+        const rows = paramRows(key, name);
         expect(rows, `${key} ${name}`).toHaveLength(1);
         // `abc` → the middle of the range the PM gave.
         values[name] = num(rows[0]!.value) ?? (num(rows[0]!.min)! + num(rows[0]!.max)!) / 2;
       }
-      expect(paramsOf(key).map((p) => p.param_name)).toEqual(script.inputs);
+      expect(paramsOf(key).map((p) => p.param_name)).toEqual(
+        script.inputs.filter((name) => paramsOf(key).some((p) => p.param_name === name)),
+      );
       expect(script.evaluate(values).value!, key).toBeGreaterThan(10_000);
     }
   });
+});
+
+describe('demo workbooks: uncertainty', () => {
+  const readers = (name: string) =>
+    models
+      .filter((m) => {
+        try {
+          return compileScript(String(m.formula_text_final)).inputs.includes(name);
+        } catch {
+          // The deliberate syntax error: still a reader, once the PM fixes it.
+          return String(m.formula_text_final).includes(name);
+        }
+      })
+      .map((m) => String(m.initiative_key));
+
+  it('has two shared assumptions, approved, each read by three models or more', () => {
+    expect(shared.map((p) => p.param_name)).toEqual(['horizon_months', 'avg_monthly_revenue_per_account']);
+    for (const p of shared) {
+      expect(p.framework).toBe('MATH_MODEL');
+      expect(bool(p.approved), String(p.param_name)).toBe(true);
+      expect(num(p.value), String(p.param_name)).not.toBeNull();
+      expect(readers(String(p.param_name)).length, String(p.param_name)).toBeGreaterThanOrEqual(3);
+    }
+    expect(DEMO_EXPECTATIONS.sharedAssumptions).toEqual(
+      shared.map((p) => ({
+        paramName: p.param_name,
+        row: params.indexOf(p) + 2,
+        value: num(p.value),
+        overriddenBy: params
+          .filter((o) => o.initiative_key !== SHARED && o.param_name === p.param_name)
+          .map((o) => o.initiative_key),
+      })),
+    );
+  });
+
+  it('repeats no shared value per initiative; one initiative overrides the horizon with its own', () => {
+    const overrides = params.filter(
+      (p) => p.initiative_key !== SHARED && shared.some((s) => s.param_name === p.param_name),
+    );
+    expect(overrides.map((p) => [p.initiative_key, p.param_name, num(p.value)])).toEqual([
+      ['INIT-000014', 'horizon_months', 24],
+    ]);
+    const horizon = shared.find((s) => s.param_name === 'horizon_months')!;
+    expect(num(horizon.value)).toBe(12);
+    // The other readers of the horizon use the shared row.
+    for (const key of readers('horizon_months').filter((k) => k !== 'INIT-000014'))
+      expect(paramRows(key, 'horizon_months'), key).toEqual([horizon]);
+    expect(DEMO_EXPECTATIONS.sharedAssumptions.flatMap((s) => s.overriddenBy)).toEqual(['INIT-000014']);
+  });
+
+  it('gives every param a range, and a few an explicit distribution', () => {
+    expect(params.every((p) => !blank(p.min) && !blank(p.max))).toBe(true);
+    const explicit = params.filter((p) => !blank(p.distribution));
+    expect(explicit.map((p) => [p.initiative_key, p.param_name, p.distribution])).toEqual([
+      ['INIT-000005', 'trial_to_paid_uplift', 'gauss'],
+      ['INIT-000006', 'avg_enterprise_arr', 'lognormal'],
+      ['INIT-000008', 'monthly_churn_rate', 'normal'],
+      ['INIT-000010', 'test_win_probability', 'uniform'],
+    ]);
+    // Each on a model that scores, so the run shows its effect.
+    for (const p of explicit)
+      expect(activeOutcome(byKeyOf(p.initiative_key)).scored, String(p.param_name)).toBe(true);
+    // A lognormal's min and max (5th and 95th percentiles) must be above 0.
+    for (const p of explicit.filter((x) => x.distribution === 'lognormal'))
+      expect(num(p.min)!).toBeGreaterThan(0);
+  });
+
+  function byKeyOf(key: DemoCell | undefined): Row {
+    return keyed.find((r) => r.initiative_key === key)!;
+  }
 });
 
 describe('demo workbooks: deliberate problems', () => {
@@ -367,7 +458,7 @@ describe('demo workbooks: deliberate problems', () => {
   it('are each on its own initiative, and announced', () => {
     const keys = DEMO_EXPECTATIONS.deliberateProblems.map((d) => d.key).filter((k) => k !== null);
     expect(new Set(keys).size).toBe(keys.length);
-    expect(DEMO_EXPECTATIONS.deliberateProblems).toHaveLength(11);
+    expect(DEMO_EXPECTATIONS.deliberateProblems).toHaveLength(12);
     for (const d of DEMO_EXPECTATIONS.deliberateProblems) expect(d.row).toBeGreaterThanOrEqual(2);
   });
 
@@ -446,6 +537,25 @@ describe('demo workbooks: deliberate problems', () => {
       { key: 'INIT-000024', paramName: 'attach_rate', row: params.indexOf(bad[0]!) + 2, value: 'abc' },
     ]);
     expect(activeOutcome(byKey('INIT-000024')).reason).toBe('Missing approved params: attach_rate');
+  });
+
+  it('a distribution typed as gauss (the param is used fixed; the initiative still scores)', () => {
+    const typed = params.filter(
+      (p) => !blank(p.distribution) && !DISTRIBUTIONS.includes(String(p.distribution)),
+    );
+    expect(typed.map((p) => [p.initiative_key, p.param_name, p.distribution])).toEqual([
+      ['INIT-000005', 'trial_to_paid_uplift', 'gauss'],
+    ]);
+    // Everything else about the row is fine: approved, a number within its range.
+    expect(bool(typed[0]!.approved)).toBe(true);
+    expect(num(typed[0]!.value)).toBeGreaterThanOrEqual(num(typed[0]!.min)!);
+    expect(num(typed[0]!.value)).toBeLessThanOrEqual(num(typed[0]!.max)!);
+    expect(activeOutcome(byKey('INIT-000005')).scored).toBe(true);
+    expect(where('INIT-000005')).toMatchObject({
+      tab: 'Params',
+      row: params.indexOf(typed[0]!) + 2,
+      scored: true,
+    });
   });
 
   it('a Backlog row with a description but no title', () => {

@@ -51,7 +51,7 @@ forEachFlowBackend(
         const grid = h.productOps.grid('Params');
         grid[0]!.push('Value');
         await expect(h.run()).rejects.toThrow(
-          /tab 'Params': column 'value' appears twice \(columns J and Q\)/,
+          /tab 'Params': column 'value' appears twice \(columns J and R\)/,
         );
       });
 

@@ -65,6 +65,8 @@ function fill(copies = 1) {
     const rows: StandInInput[][] = [demo.headers];
     for (let c = 0; c < copies; c++) {
       for (const row of demo.rows) {
+        // The shared assumptions (`*`) serve every copy: one row each.
+        if (c > 0 && row[keyIndex] === '*') continue;
         const copy = [...row];
         const key = copy[keyIndex];
         if (typeof key === 'string' && key !== '' && c > 0) copy[keyIndex] = `${key}-${c}`;

@@ -451,6 +451,54 @@ describe('(a) random valid scripts evaluate as the reference evaluator says', ()
     expect(tally.failed).toBeGreaterThan(100);
   });
 
+  it('evaluateColumns gives what evaluate gives, bit for bit, sample by sample', () => {
+    const sampleValue = fc.oneof(
+      { weight: 20, arbitrary: paramValue },
+      { weight: 1, arbitrary: fc.constantFrom(-0, 1e200, -1e200, Number.NaN, Number.POSITIVE_INFINITY) },
+    );
+    const row = fc.array(sampleValue, { minLength: INPUTS.length, maxLength: INPUTS.length });
+    const tally = { ok: 0, failed: 0 };
+    fc.assert(
+      fc.property(
+        fc.array(node, { minLength: 1, maxLength: 6 }),
+        fc.array(row, { maxLength: 12 }),
+        (bodies, rows) => {
+          const compiled = compileScript(printScript(bodies, [50], '\n').text);
+          const columns = paramsObject(
+            INPUTS.map((name, k) => [name, Float64Array.from(rows, (r) => r[k]!)]),
+          ) as unknown as Record<string, Float64Array>;
+          const result = compiled.evaluateColumns(columns, rows.length);
+          expect(Object.keys(result.outputs)).toEqual(compiled.outputs);
+          let failures = 0;
+          let firstFailure: string | undefined;
+          rows.forEach((values, i) => {
+            let expected: Record<string, number> | undefined;
+            try {
+              expected = compiled.evaluate(paramsObject(INPUTS.map((name, k) => [name, values[k]])));
+              tally.ok += 1;
+            } catch (e) {
+              expect(e).toBeInstanceOf(EvaluationError);
+              tally.failed += 1;
+              failures += 1;
+              firstFailure ??= (e as EvaluationError).message;
+            }
+            for (const name of compiled.outputs) {
+              const want = expected ? expected[name]! : Number.NaN;
+              const got = result.outputs[name]![i]!;
+              // Object.is: bit-identical, -0 apart from 0, NaN in failed samples.
+              expect(Object.is(got, want), `sample ${i}, ${name}: ${got} ≠ ${want}`).toBe(true);
+            }
+          });
+          expect(result.failures).toBe(failures);
+          expect(result.firstFailure).toBe(firstFailure);
+        },
+      ),
+      { seed: SEED + 5, numRuns: 800 },
+    );
+    expect(tally.ok).toBeGreaterThan(1000);
+    expect(tally.failed).toBeGreaterThan(500);
+  });
+
   it('prints the same tree in any layout to the same values', () => {
     fc.assert(
       fc.property(node, fc.array(fc.nat({ max: 99 }), { minLength: 40, maxLength: 40 }), (body, tape) => {

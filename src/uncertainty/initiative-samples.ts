@@ -1,0 +1,181 @@
+/**
+ * One initiative's share of a simulation: sample its params, evaluate its model over every
+ * sample at once, and summarize value and overall. It depends only on the run's seed, the sample
+ * count and the initiative itself, never on other initiatives — which is what lets worker threads
+ * compute initiatives in any split and still give bit-identical results. Ranking, which needs
+ * every initiative's samples at once, happens afterwards (ranking.ts).
+ */
+import type { CompiledScript } from '../formula/index.js';
+import { type DistributionSpec, sample } from './distributions.js';
+import { stream } from './random.js';
+import { type HistogramBin, histogram, type Quantiles, roundPercent, summarizeColumn } from './statistics.js';
+
+/** What sampling one initiative needs to know about it. */
+export interface InitiativeModel {
+  key: string;
+  script: CompiledScript;
+  params: ReadonlyMap<string, DistributionSpec>;
+  effortDays: number | null;
+}
+
+/** The per-initiative summary, and the overall column that ranking turns into priorities. */
+export interface InitiativeSamples {
+  key: string;
+  value: Quantiles | null;
+  overall: Quantiles | null;
+  probValueNegative: number;
+  histogram: HistogramBin[];
+  failures: number;
+  firstFailure?: string;
+  /** The overall of each sample; NaN where the model failed or there is no overall. */
+  overallColumn: Float64Array;
+  /** Its P10 and P90, unrounded (NaN when there is none): the priority's when that is 1 × overall. */
+  overallP10: number;
+  overallP90: number;
+}
+
+/**
+ * The columns of the shared assumptions (`*` rows), each drawn once from its stream `*\/<name>` on
+ * first use and then handed to every initiative that reads it: that is what makes them move
+ * together. Only names some initiative reads are ever drawn.
+ */
+export class SharedColumns {
+  private readonly columns = new Map<string, Float64Array>();
+
+  constructor(
+    readonly specs: ReadonlyMap<string, DistributionSpec>,
+    private readonly seed: number,
+    private readonly samples: number,
+  ) {}
+
+  column(name: string): Float64Array | undefined {
+    let column = this.columns.get(name);
+    if (column) return column;
+    const spec = this.specs.get(name);
+    if (!spec) return undefined;
+    column = new Float64Array(this.samples);
+    sample(spec, stream(this.seed, `*/${name}`), column);
+    this.columns.set(name, column);
+    return column;
+  }
+}
+
+/** The run-wide state initiatives are sampled with. */
+export interface SamplingContext {
+  seed: number;
+  samples: number;
+  shared: SharedColumns;
+  /** Reused for quantiles. */
+  scratch: Float64Array;
+  /** Own-param columns, reused from one initiative to the next (evaluateColumns only reads them). */
+  pool: Float64Array[];
+}
+
+export function createSamplingContext(
+  seed: number,
+  samples: number,
+  shared: ReadonlyMap<string, DistributionSpec>,
+): SamplingContext {
+  return {
+    seed,
+    samples,
+    shared: new SharedColumns(shared, seed, samples),
+    scratch: new Float64Array(samples),
+    pool: [],
+  };
+}
+
+/** The distribution of each input the script reads: its own param first, else a shared assumption. */
+export function inputSpecs(
+  model: Pick<InitiativeModel, 'script' | 'params'>,
+  shared: ReadonlyMap<string, DistributionSpec>,
+): { specs: Map<string, DistributionSpec>; missing: string[] } {
+  const specs = new Map<string, DistributionSpec>();
+  const missing: string[] = [];
+  for (const name of model.script.inputs) {
+    const spec = model.params.get(name) ?? shared.get(name);
+    if (spec) specs.set(name, spec);
+    else missing.push(name);
+  }
+  return { specs, missing };
+}
+
+/**
+ * Samples and evaluates one initiative. value = the script's `value`; effort = its `effort` if
+ * assigned, else effortDays; overall = its `overall` if assigned, else value / effort when
+ * effort > 0 — the rules of scoring/math-model.ts, sample by sample (SHEETS.md).
+ */
+export function sampleInitiative(model: InitiativeModel, context: SamplingContext): InitiativeSamples {
+  const { samples, seed } = context;
+  const { script } = model;
+  const { missing } = inputSpecs(model, context.shared.specs);
+  if (missing.length > 0) {
+    return failedEverywhere(model.key, samples, `Missing approved params: ${missing.join(', ')}`);
+  }
+  const columns: Record<string, Float64Array> = Object.create(null);
+  let pooled = 0;
+  for (const name of script.inputs) {
+    const own = model.params.get(name);
+    let column: Float64Array;
+    if (own) {
+      column = context.pool[pooled] ??= new Float64Array(samples);
+      pooled++;
+      sample(own, stream(seed, `${model.key}/${name}`), column);
+    } else {
+      column = context.shared.column(name)!;
+    }
+    columns[name] = column;
+  }
+  const evaluated = script.evaluateColumns(columns, samples);
+  const { outputs } = evaluated;
+  const value = outputs.value ?? new Float64Array(samples).fill(Number.NaN);
+  let overall: Float64Array;
+  if (script.outputs.includes('overall') && outputs.overall) {
+    // evaluateColumns returns fresh arrays: this one becomes ours.
+    overall = outputs.overall;
+  } else {
+    overall = new Float64Array(samples);
+    const effort = script.outputs.includes('effort') ? outputs.effort : undefined;
+    const days = model.effortDays ?? Number.NaN;
+    for (let s = 0; s < samples; s++) {
+      const e = effort ? effort[s]! : days;
+      overall[s] = e > 0 ? value[s]! / e : Number.NaN;
+    }
+  }
+  // A value / effort that overflowed is no overall, as in scoring (outOfRange).
+  for (let s = 0; s < samples; s++) if (!Number.isFinite(overall[s]!)) overall[s] = Number.NaN;
+
+  const { scratch } = context;
+  let negative = 0;
+  for (let s = 0; s < samples; s++) if (value[s]! < 0) negative++;
+  const values = summarizeColumn(value, scratch);
+  const overalls = summarizeColumn(overall, scratch, false);
+  return {
+    key: model.key,
+    value: values.quantiles,
+    overall: overalls.quantiles,
+    probValueNegative: values.count === 0 ? 0 : roundPercent(negative / values.count),
+    histogram: histogram(value, values.p01, values.p99),
+    failures: evaluated.failures,
+    ...(evaluated.firstFailure !== undefined ? { firstFailure: evaluated.firstFailure } : {}),
+    overallColumn: overall,
+    overallP10: overalls.p10,
+    overallP90: overalls.p90,
+  };
+}
+
+/** An initiative none of whose samples could be computed, for one reason. */
+export function failedEverywhere(key: string, samples: number, reason: string): InitiativeSamples {
+  return {
+    key,
+    value: null,
+    overall: null,
+    probValueNegative: 0,
+    histogram: [],
+    failures: samples,
+    firstFailure: reason,
+    overallColumn: new Float64Array(samples).fill(Number.NaN),
+    overallP10: Number.NaN,
+    overallP90: Number.NaN,
+  };
+}

@@ -1,0 +1,91 @@
+/**
+ * Beta-PERT by table: a PERT's Beta has α + β = 6 (λ = 4), so one number, α ∈ [1, 5], names its
+ * shape. The quantile function of Beta(α, 6 − α) is tabulated at 4,097 points for 129 values of α
+ * (each row built once, when first needed, by integrating the density); a draw is then one
+ * uniform and one linear interpolation in a row blended for the param's α, about ten times faster
+ * than two Gamma variates. The error is far below what 100,000 samples can see (the tests hold
+ * it to the Kolmogorov–Smirnov bound against the exact CDF).
+ */
+import type { Random } from './random.js';
+
+/** Rows at α = 1 + 4k / ALPHA_STEPS. */
+const ALPHA_STEPS = 128;
+/** Quantiles at u = j / POINTS, j = 0 … POINTS. */
+const POINTS = 4096;
+/** Cells the density is integrated over, per row. */
+const CELLS = 16_384;
+
+/**
+ * Rows built so far, by k. A pure function's memo: what it holds is the same whoever asks first,
+ * so results never depend on the order of work.
+ */
+const rows: (Float64Array | undefined)[] = [];
+
+/** The quantile function of Beta(α, 6 − α) at u = j / POINTS. */
+function quantileRow(k: number): Float64Array {
+  const cached = rows[k];
+  if (cached) return cached;
+  const alpha = 1 + (4 * k) / ALPHA_STEPS;
+  const a = alpha - 1;
+  const b = 5 - alpha;
+  // The CDF on the grid x = i / CELLS, by the trapezoid rule, then normalised.
+  const cdf = new Float64Array(CELLS + 1);
+  let previous = density(0, a, b);
+  for (let i = 1; i <= CELLS; i++) {
+    const current = density(i / CELLS, a, b);
+    cdf[i] = cdf[i - 1]! + (previous + current) / (2 * CELLS);
+    previous = current;
+  }
+  const total = cdf[CELLS]!;
+  const row = new Float64Array(POINTS + 1);
+  let cell = 0;
+  for (let j = 1; j < POINTS; j++) {
+    const target = (j / POINTS) * total;
+    while (cdf[cell + 1]! < target) cell++;
+    const low = cdf[cell]!;
+    const high = cdf[cell + 1]!;
+    row[j] = (cell + (high > low ? (target - low) / (high - low) : 0)) / CELLS;
+  }
+  row[POINTS] = 1;
+  rows[k] = row;
+  return row;
+}
+
+/** Beta's density up to its constant: x^a (1 − x)^b, with 0^0 = 1. */
+function density(x: number, a: number, b: number): number {
+  return (a === 0 ? 1 : x ** a) * (b === 0 ? 1 : (1 - x) ** b);
+}
+
+/** Where `blendedRow` blends: overwritten by each call, read before the next. */
+const blended = new Float64Array(POINTS + 1);
+
+/** The quantile row for any α in [1, 5]: the two nearest rows, blended (valid until the next call). */
+function blendedRow(alpha: number): Float64Array {
+  const position = Math.min(Math.max((alpha - 1) * (ALPHA_STEPS / 4), 0), ALPHA_STEPS);
+  const k = Math.min(Math.floor(position), ALPHA_STEPS - 1);
+  const t = position - k;
+  const lower = quantileRow(k);
+  if (t === 0) return lower;
+  const upper = quantileRow(k + 1);
+  const row = blended;
+  for (let j = 0; j <= POINTS; j++) row[j] = lower[j]! + t * (upper[j]! - lower[j]!);
+  return row;
+}
+
+/** Fills `out` with PERT draws: min + width × Beta(α, 6 − α). */
+export function samplePertByTable(
+  min: number,
+  width: number,
+  alpha: number,
+  rng: Random,
+  out: Float64Array,
+): void {
+  const row = blendedRow(alpha);
+  rng.fill(out);
+  for (let i = 0; i < out.length; i++) {
+    const position = out[i]! * POINTS;
+    const j = position | 0;
+    const low = row[j]!;
+    out[i] = min + width * (low + (position - j) * (row[j + 1]! - low));
+  }
+}

@@ -1,0 +1,146 @@
+/**
+ * Seeded random numbers for Monte Carlo: xoshiro128** (Blackman & Vigna, 2018), 128 bits of state,
+ * period 2^128 − 1, four 32-bit integer operations a number — fast in JavaScript because every step
+ * stays in int32 (`Math.imul`, shifts), and good enough for simulation (it passes BigCrush).
+ *
+ * A generator is always passed in, never global. A run never shares one generator between params:
+ * `stream(seed, id)` derives an independent generator from the run's seed and a string id (an
+ * initiative's param, or a shared assumption), so a column of samples depends only on (seed, id) —
+ * not on the order params are visited in, nor on which worker thread computes it.
+ */
+
+/** The subset of a generator that sampling needs. */
+export interface Random {
+  /** A uniform number in [0, 1), in steps of 2^-32. */
+  nextFloat(): number;
+  /** A uniform integer in [0, 2^32). */
+  nextUint32(): number;
+  /** Fills `out` with the next `out.length` values of `nextFloat()`, without a call per value. */
+  fill(out: Float64Array): void;
+}
+
+const TWO_POW_MINUS_32 = 2 ** -32;
+
+class Xoshiro128StarStar implements Random {
+  private s0: number;
+  private s1: number;
+  private s2: number;
+  private s3: number;
+
+  constructor(s0: number, s1: number, s2: number, s3: number) {
+    // The all-zero state is the one state xoshiro never leaves.
+    if ((s0 | s1 | s2 | s3) === 0) s0 = 0x9e3779b9;
+    this.s0 = s0 | 0;
+    this.s1 = s1 | 0;
+    this.s2 = s2 | 0;
+    this.s3 = s3 | 0;
+  }
+
+  nextUint32(): number {
+    const s1 = this.s1;
+    const product = Math.imul(s1, 5);
+    const result = Math.imul((product << 7) | (product >>> 25), 9);
+    const t = s1 << 9;
+    this.s2 ^= this.s0;
+    this.s3 ^= s1;
+    this.s1 ^= this.s2;
+    this.s0 ^= this.s3;
+    this.s2 ^= t;
+    this.s3 = (this.s3 << 11) | (this.s3 >>> 21);
+    return result >>> 0;
+  }
+
+  nextFloat(): number {
+    return this.nextUint32() * TWO_POW_MINUS_32;
+  }
+
+  fill(out: Float64Array): void {
+    // The state in locals: no field loads and stores, and no number boxed across a call.
+    let s0 = this.s0;
+    let s1 = this.s1;
+    let s2 = this.s2;
+    let s3 = this.s3;
+    for (let i = 0; i < out.length; i++) {
+      const product = Math.imul(s1, 5);
+      const result = Math.imul((product << 7) | (product >>> 25), 9);
+      const t = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = (s3 << 11) | (s3 >>> 21);
+      out[i] = (result >>> 0) * TWO_POW_MINUS_32;
+    }
+    this.s0 = s0;
+    this.s1 = s1;
+    this.s2 = s2;
+    this.s3 = s3;
+  }
+}
+
+/**
+ * splitmix32's output function (a murmur3-style finalizer): every input bit flips about half of
+ * the output bits, so nearby seeds and hashes give unrelated generator states.
+ */
+function mix32(x: number): number {
+  x = Math.imul(x ^ (x >>> 16), 0x21f0aaad);
+  x = Math.imul(x ^ (x >>> 15), 0x735a2d97);
+  return (x ^ (x >>> 15)) >>> 0;
+}
+
+const GOLDEN = 0x9e3779b9;
+
+/** A seed's two 32-bit halves: any safe integer is a distinct seed (fractions are truncated). */
+function seedWords(seed: number): [number, number] {
+  const whole = Number.isFinite(seed) ? Math.trunc(seed) : 0;
+  return [whole >>> 0, Math.floor(whole / 2 ** 32) >>> 0];
+}
+
+/** A generator for a whole seed, state filled by splitmix32 as xoshiro's authors recommend. */
+export function createRandom(seed: number): Random {
+  const [low, high] = seedWords(seed);
+  let state = (low ^ mix32(high + GOLDEN)) | 0;
+  const next = () => {
+    state = (state + GOLDEN) | 0;
+    return mix32(state);
+  };
+  return new Xoshiro128StarStar(next(), next(), next(), next());
+}
+
+/**
+ * The generator of one id in a run. The id's UTF-16 units are hashed into four 32-bit lanes
+ * (cyrb128's mixing), each lane salted with the seed and finalized by `mix32`, giving a 128-bit
+ * state: two ids collide only by chance of 2^-128, and streams of different ids are as unrelated
+ * as generators seeded at random (their stretches of the period overlap with negligible odds).
+ */
+export function stream(seed: number, id: string): Random {
+  const [low, high] = seedWords(seed);
+  let h1 = 1779033703 ^ low;
+  let h2 = 3144134277 ^ high;
+  let h3 = 1013904242 ^ mix32(low + GOLDEN);
+  let h4 = 2773480762 ^ mix32(high + 2 * GOLDEN);
+  for (let i = 0; i < id.length; i++) {
+    const k = id.charCodeAt(i);
+    h1 = h2 ^ Math.imul(h1 ^ k, 597399067);
+    h2 = h3 ^ Math.imul(h2 ^ k, 2869860233);
+    h3 = h4 ^ Math.imul(h3 ^ k, 951274213);
+    h4 = h1 ^ Math.imul(h4 ^ k, 2716044179);
+  }
+  // Folding in the length keeps ids that differ only by trailing NUL units apart.
+  h1 ^= id.length;
+  h1 = Math.imul(h3 ^ (h1 >>> 18), 597399067);
+  h2 = Math.imul(h4 ^ (h2 >>> 22), 2869860233);
+  h3 = Math.imul(h1 ^ (h3 >>> 17), 951274213);
+  h4 = Math.imul(h2 ^ (h4 >>> 19), 2716044179);
+  h1 ^= h2 ^ h3 ^ h4;
+  h2 ^= h1;
+  h3 ^= h1;
+  h4 ^= h1;
+  return new Xoshiro128StarStar(
+    mix32(h1),
+    mix32(h2 + GOLDEN),
+    mix32(h3 + 2 * GOLDEN),
+    mix32(h4 + 3 * GOLDEN),
+  );
+}

@@ -1,0 +1,13 @@
+/**
+ * The entry of a simulation worker thread (started by parallel.ts): runs its job and sends the
+ * initiatives' samples back, moving the columns' buffers instead of copying them.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { runWorkerJob, type WorkerJob } from './worker-job.js';
+
+if (!parentPort) throw new Error('worker.ts runs only as a worker thread of src/uncertainty/parallel.ts');
+const results = runWorkerJob(workerData as WorkerJob);
+parentPort.postMessage(
+  results,
+  results.map((r) => r.overallColumn.buffer as ArrayBuffer),
+);
