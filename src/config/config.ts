@@ -64,7 +64,12 @@ const configSchema = z
     uncertainty: z
       .object({
         samples: z.number().int().min(100).max(1_000_000).default(10_000),
-        seed: z.number().int().min(0).max(2 ** 32 - 1).default(1),
+        seed: z
+          .number()
+          .int()
+          .min(0)
+          .max(2 ** 32 - 1)
+          .default(1),
         topN: z.number().int().min(1).default(10),
       })
       .strict()
