@@ -34,3 +34,25 @@ describe('ranking config', () => {
     expect(() => load({ ranking })).toThrow(message);
   });
 });
+
+describe('uncertainty config', () => {
+  it('defaults: 10,000 samples, seed 1, the top 10', () => {
+    expect(load({}).uncertainty).toEqual({ samples: 10_000, seed: 1, topN: 10 });
+    expect(load({ uncertainty: { samples: 2000, seed: 42, topN: 3 } }).uncertainty).toEqual({
+      samples: 2000,
+      seed: 42,
+      topN: 3,
+    });
+  });
+
+  it.each([
+    [{ samples: 50 }, /uncertainty\.samples: Too small: expected number to be >=100/],
+    [{ samples: 2_000_000 }, /uncertainty\.samples: Too big: expected number to be <=1000000/],
+    [{ samples: 1000.5 }, /uncertainty\.samples: Invalid input: expected int, received number/],
+    [{ seed: -1 }, /uncertainty\.seed: Too small/],
+    [{ topN: 0 }, /uncertainty\.topN: Too small: expected number to be >=1/],
+    [{ top_n: 5 }, /uncertainty: Unrecognized key: "top_n"/],
+  ])('%j is rejected with its path', (uncertainty, message) => {
+    expect(() => load({ uncertainty })).toThrow(message);
+  });
+});
