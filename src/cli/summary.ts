@@ -10,7 +10,8 @@ import type { CliIo, GlobalOptions } from './io.js';
 /** How many planned cells a dry run's text summary lists; --json lists them all. */
 export const PLANNED_CELLS_SHOWN = 20;
 
-const fmt = (v: number | null) =>
+/** A number as the summaries show it: whole with separators from 1,000, else four digits; blank for null. */
+export const formatNumber = (v: number | null) =>
   v === null
     ? ''
     : Math.abs(v) >= 1000
@@ -37,9 +38,9 @@ export function rankingTable(report: RunReport, limit: number): string {
     r.initiative_key,
     r.title.length > 42 ? `${r.title.slice(0, 41)}…` : r.title,
     r.framework ?? '',
-    fmt(r.value_score),
-    fmt(r.overall_score),
-    fmt(r.priority_score),
+    formatNumber(r.value_score),
+    formatNumber(r.overall_score),
+    formatNumber(r.priority_score),
     r.p_top_n === null ? '' : r.p_top_n.toFixed(2),
     r.top_driver ?? '',
   ]);

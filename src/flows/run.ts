@@ -200,49 +200,37 @@ async function lockDatabase(deps: RunDeps, options: RunOptions): Promise<RunLock
   }
 }
 
-interface TabPlan {
+interface TabPlan<S extends TabSpec> {
   id: TabId;
-  spec: TabSpec;
+  /** The tab's description, with the team's own headers (config `columns`). */
+  spec: S;
   name: string;
   store: SheetStore;
 }
 
-function tabPlans(deps: RunDeps): TabPlan[] {
+/** Each tab of a run: its description, its name in the workbook, and the store it lives in. */
+type TabPlans = { [T in TabId]: TabPlan<RunTables[T]['spec']> };
+
+function tabPlans(deps: RunDeps): TabPlans {
   const { config } = deps;
   const specs = tabsFor(deps.frameworks ?? DEFAULT_FRAMEWORKS);
-  return [
-    {
-      id: 'backlog',
-      spec: withHeaders(specs.backlog, config.columns.backlog),
-      name: config.backlog.tab,
-      store: deps.backlog,
-    },
-    {
-      id: 'scoring',
-      spec: withHeaders(specs.scoring, config.columns.scoring),
-      name: config.productOps.tabs.scoring,
-      store: deps.productOps,
-    },
-    {
-      id: 'mathModels',
-      spec: withHeaders(specs.mathModels, config.columns.mathModels),
-      name: config.productOps.tabs.mathModels,
-      store: deps.productOps,
-    },
-    {
-      id: 'params',
-      spec: withHeaders(specs.params, config.columns.params),
-      name: config.productOps.tabs.params,
-      store: deps.productOps,
-    },
-  ];
+  const plan = <T extends TabId, S extends TabSpec>(id: T, spec: S, name: string, store: SheetStore) => ({
+    id,
+    spec: withHeaders(spec, config.columns[id]),
+    name,
+    store,
+  });
+  return {
+    backlog: plan('backlog', specs.backlog, config.backlog.tab, deps.backlog),
+    scoring: plan('scoring', specs.scoring, config.productOps.tabs.scoring, deps.productOps),
+    mathModels: plan('mathModels', specs.mathModels, config.productOps.tabs.mathModels, deps.productOps),
+    params: plan('params', specs.params, config.productOps.tabs.params, deps.productOps),
+  };
 }
 
-async function readAll(deps: RunDeps): Promise<RunTables> {
-  const specs = tabsFor(deps.frameworks ?? DEFAULT_FRAMEWORKS);
-  const { config } = deps;
-  const plans = tabPlans(deps);
-  const stores = [...new Set(plans.map((p) => p.store))];
+async function readAll(deps: RunDeps, plans: TabPlans): Promise<RunTables> {
+  const all = Object.values(plans);
+  const stores = [...new Set(all.map((p) => p.store))];
   const data = new Map<SheetStore, Map<string, TabData | null>>();
   for (const store of stores) {
     if (!(await store.exists())) {
@@ -252,33 +240,21 @@ async function readAll(deps: RunDeps): Promise<RunTables> {
     }
     const started = performance.now();
     (deps.logger ?? silentLogger).info(`reading ${store.label}`);
-    data.set(store, await store.read(plans.filter((p) => p.store === store).map((p) => p.name)));
+    data.set(store, await store.read(all.filter((p) => p.store === store).map((p) => p.name)));
     (deps.logger ?? silentLogger).debug(
       `read ${store.label} in ${Math.round(performance.now() - started)} ms`,
     );
   }
   const errors: string[] = [];
-  const read = <S extends TabSpec>(spec: S, name: string, store: SheetStore): Table<S> | undefined => {
+  const read = <S extends TabSpec>({ spec, name, store }: TabPlan<S>): Table<S> | undefined => {
     const result = readTable(spec, name, data.get(store)!.get(name) ?? null, store.label);
     errors.push(...result.errors);
     return result.table;
   };
-  const backlog = read(withHeaders(specs.backlog, config.columns.backlog), config.backlog.tab, deps.backlog);
-  const scoring = read(
-    withHeaders(specs.scoring, config.columns.scoring),
-    config.productOps.tabs.scoring,
-    deps.productOps,
-  );
-  const mathModels = read(
-    withHeaders(specs.mathModels, config.columns.mathModels),
-    config.productOps.tabs.mathModels,
-    deps.productOps,
-  );
-  const params = read(
-    withHeaders(specs.params, config.columns.params),
-    config.productOps.tabs.params,
-    deps.productOps,
-  );
+  const backlog = read(plans.backlog);
+  const scoring = read(plans.scoring);
+  const mathModels = read(plans.mathModels);
+  const params = read(plans.params);
   if (errors.length > 0 || !backlog || !scoring || !mathModels || !params) {
     throw new WorkbookError(errors.join('\n'));
   }
@@ -329,7 +305,8 @@ async function planAll(
 }
 
 async function runOnce(deps: RunDeps, options: RunOptions, llmSession: LlmSession): Promise<RunReport> {
-  const tables = await readAll(deps);
+  const plans = tabPlans(deps);
+  const tables = await readAll(deps, plans);
   const memory: Memory = deps.database ? await loadMemory(deps.database) : emptyMemory();
   const now = (deps.now ?? (() => new Date()))().toISOString();
   const ledger = new Ledger(tables, memory, options.include, now);
@@ -341,7 +318,7 @@ async function runOnce(deps: RunDeps, options: RunOptions, llmSession: LlmSessio
   // One write per workbook, with only the changes of the included flows.
   const writes = new Map<SheetStore, TabWrite[]>();
   const planned: PlannedCell[] = [];
-  for (const p of tabPlans(deps)) {
+  for (const p of Object.values(plans)) {
     const changes = ledger.changes[p.id];
     const { write } = changes.toWrite(options.include);
     if (!write) continue;

@@ -48,17 +48,24 @@ export async function runUncertainty(
     if (p.key === SHARED_KEY && spec) shared.set(p.name, spec);
   }
 
-  // A math model's param range, own or shared; undefined when the param is not usable.
-  const specOf = (i: BoardInitiative, name: string) => {
-    const own = board.paramsNamed(i.key, 'MATH_MODEL', name);
-    return own.length > 0 ? specs.get(own[0]!) : shared.get(name);
-  };
-  const models = new Map<BoardInitiative, { script: CompiledScript; text: string; uncertain: boolean }>();
+  // Each math model's own param ranges (its shared ones are in `shared`), and whether any of
+  // the ranges it reads, own or shared, is more than a point.
+  const models = new Map<
+    BoardInitiative,
+    { script: CompiledScript; text: string; params: Map<string, DistributionSpec>; uncertain: boolean }
+  >();
   for (const i of board.initiatives.values()) {
     const model = primaryScript(board, i);
     if (!model) continue;
-    const uncertain = model.script.inputs.some((name) => (specOf(i, name)?.kind ?? 'fixed') !== 'fixed');
-    models.set(i, { ...model, uncertain });
+    const params = new Map<string, DistributionSpec>();
+    let uncertain = false;
+    for (const name of model.script.inputs) {
+      const own = board.paramsNamed(i.key, 'MATH_MODEL', name);
+      const spec = own.length > 0 ? specs.get(own[0]!) : shared.get(name);
+      if (spec && own.length > 0) params.set(name, spec);
+      if (spec && spec.kind !== 'fixed') uncertain = true;
+    }
+    models.set(i, { ...model, params, uncertain });
   }
   const anyUncertain = [...models.values()].some((m) => m.uncertain);
 
@@ -69,17 +76,11 @@ export async function runUncertainty(
     const competes = isRanked(i) && i.active?.framework === 'MATH_MODEL';
     // Ranked by percentile, a math model on fixed params still moves: the others' draws move its percentile.
     if (anyUncertain && model && (model.uncertain || (competes && board.rankedBy === 'percentile'))) {
-      const params = new Map<string, DistributionSpec>();
-      for (const name of model.script.inputs) {
-        const own = board.paramsNamed(i.key, 'MATH_MODEL', name);
-        const spec = own.length > 0 ? specs.get(own[0]!) : undefined;
-        if (spec) params.set(name, spec);
-      }
       simulated.push({
         key: i.key,
         script: model.script,
         formulaText: model.text,
-        params,
+        params: model.params,
         effortDays: i.effortDays.kind === 'ok' ? i.effortDays.value : null,
         coefficient: i.coefficient.kind === 'ok' ? i.coefficient.value : 1,
         competes,

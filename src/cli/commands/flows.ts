@@ -1,13 +1,20 @@
 /** The flow commands: `run`, and each flow on its own (CLI.md). */
 import type { Config } from '../../config/index.js';
-import { FLOWS, type FlowName, type LlmDeps, type RunReport, runFlows } from '../../flows/index.js';
+import {
+  FLOWS,
+  type FlowName,
+  type LlmDeps,
+  type RunDeps,
+  type RunReport,
+  runFlows,
+} from '../../flows/index.js';
 import { createLlmClient } from '../../llm/index.js';
 import { UsageError } from '../../shared/errors.js';
 import { createLogger, type Logger } from '../../shared/logging.js';
 import { type CliIo, EXIT, type GlobalOptions } from '../io.js';
 import { createProgress } from '../progress.js';
 import { printReport } from '../summary.js';
-import { openWorkspace } from './workspace.js';
+import { openWorkspace, type Workspace } from './workspace.js';
 
 export const LLM_OFF_NOTE =
   'LLM suggestions are off: set OPENAI_API_KEY (or llm.baseUrl / OPENAI_BASE_URL for a local server such as Ollama) to get formula and param suggestions.';
@@ -68,6 +75,17 @@ async function llmDeps(
   return deps;
 }
 
+/** What every flow command runs on: the workspace's config, workbooks and database, and the logger. */
+export function workspaceDeps(ws: Workspace, options: GlobalOptions, io: CliIo): RunDeps {
+  return {
+    config: ws.config,
+    backlog: ws.backlog,
+    productOps: ws.productOps,
+    database: ws.database,
+    logger: cliLogger(options, io),
+  };
+}
+
 /** Progress lines on stderr, at `--log-level` (errors only with --quiet). */
 export function cliLogger(options: GlobalOptions, io: CliIo): Logger {
   return createLogger(options.quiet ? 'error' : options.logLevel, io.stderr);
@@ -91,14 +109,7 @@ export async function runCommand(
     const llm = usesLlm && !llmOptions.off ? await llmDeps(ws.config, llmOptions, options, io) : undefined;
     if (usesLlm && !llm) notes.push(llmOptions.off ? DEMO_LLM_NOTE : LLM_OFF_NOTE);
     const report = await runFlows(
-      {
-        config: ws.config,
-        backlog: ws.backlog,
-        productOps: ws.productOps,
-        database: ws.database,
-        logger: cliLogger(options, io),
-        ...(llm ? { llm } : {}),
-      },
+      { ...workspaceDeps(ws, options, io), ...(llm ? { llm } : {}) },
       { command, include: new Set(include), dryRun: options.dryRun, notes },
     );
     printReport(report, options, io, rankingLimit);

@@ -6,7 +6,8 @@
 import { FLOWS, runFlows, type SimulatedInitiativeReport } from '../../flows/index.js';
 import { UsageError } from '../../shared/errors.js';
 import { type CliIo, EXIT, type GlobalOptions } from '../io.js';
-import { cliLogger } from './flows.js';
+import { formatNumber } from '../summary.js';
+import { workspaceDeps } from './flows.js';
 import { openWorkspace } from './workspace.js';
 
 const BAR_WIDTH = 30;
@@ -14,16 +15,12 @@ const BAR_WIDTH = 30;
 export async function simulateCommand(keys: string[], options: GlobalOptions, io: CliIo): Promise<number> {
   const ws = await openWorkspace(options, io);
   try {
-    const report = await runFlows(
-      {
-        config: ws.config,
-        backlog: ws.backlog,
-        productOps: ws.productOps,
-        database: ws.database,
-        logger: cliLogger(options, io),
-      },
-      { command: 'simulate', include: new Set(FLOWS), dryRun: true, simulation: true },
-    );
+    const report = await runFlows(workspaceDeps(ws, options, io), {
+      command: 'simulate',
+      include: new Set(FLOWS),
+      dryRun: true,
+      simulation: true,
+    });
     const all = report.simulation ?? [];
     const unknown = keys.filter((k) => !all.some((s) => s.initiative_key === k));
     if (unknown.length > 0) {
@@ -50,17 +47,13 @@ export async function simulateCommand(keys: string[], options: GlobalOptions, io
   }
 }
 
-/** A number as the summary shows it: whole with separators from 1,000, else four digits. */
-const fmt = (v: number) =>
-  Math.abs(v) >= 1000 ? Math.round(v).toLocaleString('en-US') : String(Number(v.toPrecision(4)));
-
 const bar = (fraction: number) => '█'.repeat(Math.max(0, Math.round(fraction * BAR_WIDTH)));
 
 function block(s: SimulatedInitiativeReport, topN: number): string {
   const rank = s.rank === null ? 'not ranked' : `rank ${s.rank}`;
   const lines = [`${s.initiative_key}  ${s.title}  (${s.framework ?? 'no framework'}, ${rank})`];
   const range = (q: { p10: number; p50?: number; p90: number }) =>
-    `P10 ${fmt(q.p10)}${q.p50 === undefined ? '' : `  P50 ${fmt(q.p50)}`}  P90 ${fmt(q.p90)}`;
+    `P10 ${formatNumber(q.p10)}${q.p50 === undefined ? '' : `  P50 ${formatNumber(q.p50)}`}  P90 ${formatNumber(q.p90)}`;
   if (s.value) {
     lines.push(`  value     ${range(s.value)}  P(value < 0) ${s.prob_value_negative?.toFixed(2) ?? ''}`);
   }
@@ -70,7 +63,7 @@ function block(s: SimulatedInitiativeReport, topN: number): string {
   if (s.failed_samples > 0) lines.push(`  ${s.failed_samples} sample(s) could not be computed`);
   if (s.histogram.length > 0) {
     const most = Math.max(...s.histogram.map((b) => b.count));
-    const labels = s.histogram.map((b) => `${fmt(b.from)} – ${fmt(b.to)}`);
+    const labels = s.histogram.map((b) => `${formatNumber(b.from)} – ${formatNumber(b.to)}`);
     const width = Math.max(...labels.map((l) => l.length));
     lines.push('  value histogram:');
     s.histogram.forEach((b, i) => {
@@ -79,7 +72,7 @@ function block(s: SimulatedInitiativeReport, topN: number): string {
   }
   if (s.tornado.length > 0) {
     const names = Math.max(...s.tornado.map((t) => t.name.length));
-    const ends = s.tornado.map((t) => `${fmt(t.low)} → ${fmt(t.high)}`);
+    const ends = s.tornado.map((t) => `${formatNumber(t.low)} → ${formatNumber(t.high)}`);
     const width = Math.max(...ends.map((e) => e.length));
     lines.push('  tornado (value with one param at its P10 → P90, the others at their median):');
     s.tornado.forEach((t, i) => {
