@@ -221,6 +221,32 @@ describe('failed samples', () => {
   });
 });
 
+describe('only some outputs', () => {
+  const compiled = compileScript('x = a + 1\ny = x / a\nvalue = y * 2');
+  const columns = { a: Float64Array.of(0, 1, 4) };
+
+  it('writes just the outputs asked for, with the same values and failures as all of them', () => {
+    const all = compiled.evaluateColumns(columns, 3);
+    const some = compiled.evaluateColumns(columns, 3, ['value', 'x', 'not_assigned']);
+    // In the script's order; a name it does not assign is ignored.
+    expect(Object.keys(some.outputs)).toEqual(['x', 'value']);
+    expect(some.outputs.value).toEqual(all.outputs.value);
+    expect(some.outputs.x).toEqual(all.outputs.x);
+    // A step not written still fails its sample: y divides by a = 0 in sample 0.
+    expect(some.failures).toBe(1);
+    expect(some.firstFailure).toBe(all.firstFailure);
+    expect(Number.isNaN(some.outputs.x![0])).toBe(true);
+  });
+
+  it('asking for none still counts the failures', () => {
+    const none = compiled.evaluateColumns(columns, 3, []);
+    expect(none.outputs).toEqual({});
+    expect(none.failures).toBe(1);
+    // And the full set afterwards is unaffected by the kernels made for subsets.
+    expect(Object.keys(compiled.evaluateColumns(columns, 3).outputs)).toEqual(['x', 'y', 'value']);
+  });
+});
+
 describe('the columns given', () => {
   const compiled = compileScript('x = a * 2\nvalue = x + b');
 

@@ -62,14 +62,20 @@ export interface CompiledScript {
    * `length`, throws EvaluationError like a missing input does in `evaluate`. Every other sample's
    * values are bit-identical to what `evaluate` returns for it. Reads only `columns`' own
    * properties; a column that is not a Float64Array counts as missing; `length` must be a whole
-   * number ≥ 0 (else RangeError).
+   * number ≥ 0 (else RangeError). `only` names the outputs wanted (assigned names; others are
+   * ignored): every step is still computed and can fail a sample, but only those are written and
+   * returned, which saves memory and time when a caller reads a few of many steps.
    */
-  evaluateColumns(columns: Readonly<Record<string, Float64Array>>, length: number): ColumnResults;
+  evaluateColumns(
+    columns: Readonly<Record<string, Float64Array>>,
+    length: number,
+    only?: readonly string[],
+  ): ColumnResults;
 }
 
 /** What `evaluateColumns` returns. */
 export interface ColumnResults {
-  /** Every assigned name, in order, with one value per sample (NaN in failed samples). */
+  /** Every assigned name (or those asked for), in order, with one value per sample (NaN in failed samples). */
   outputs: Record<string, Float64Array>;
   /** How many samples failed. */
   failures: number;
@@ -199,21 +205,26 @@ export function compileAnalyzed(
     ...[...inputs, ...outputs].map(internalize),
   ) as CompiledScript['evaluate'];
 
-  let kernel: ColumnKernel | null = null;
+  /** A column loop per set of outputs written (all of them under ''), generated on first use. */
+  const kernels = new Map<string, ColumnKernel>();
   const evaluateColumns = (
     columns: Readonly<Record<string, Float64Array>>,
     length: number,
+    only?: readonly string[],
   ): ColumnResults => {
     if (!Number.isSafeInteger(length) || length < 0)
       throw new RangeError(`length must be a whole number ≥ 0, not ${String(length)}`);
     if (columns === null || typeof columns !== 'object')
       throw evaluationError('params-not-object', 0, undefined, { value: columns });
     const inputColumns = inputs.map((name) => readColumn(columns, name, length, firstRead.get(name)));
-    const outputColumns = outputs.map(() => new Float64Array(length));
-    kernel ??= columnKernel(text, inputs, outputs, slotOf);
+    const written = only ? outputs.filter((name) => only.includes(name)) : outputs;
+    const key = only ? `only:${written.join('\n')}` : '';
+    let kernel = kernels.get(key);
+    if (!kernel) kernels.set(key, (kernel = columnKernel(text, inputs, written, slotOf)));
+    const outputColumns = written.map(() => new Float64Array(length));
     const { failures, first } = kernel(inputColumns, outputColumns, length);
     const record: Record<string, Float64Array> = {};
-    outputs.forEach((name, i) => {
+    written.forEach((name, i) => {
       // Own data properties, `__proto__` included, as in the record `evaluate` returns.
       Object.defineProperty(record, name, {
         value: outputColumns[i],

@@ -16,6 +16,7 @@ export {
   quantile,
   sample,
 } from './distributions.js';
+export { closeSimulationWorkers } from './parallel.js';
 export { createRandom, type Random, stream } from './random.js';
 export {
   type InitiativeUncertainty,

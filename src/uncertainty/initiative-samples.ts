@@ -9,6 +9,10 @@ import type { CompiledScript } from '../formula/index.js';
 import { type DistributionSpec, sample } from './distributions.js';
 import { stream } from './random.js';
 import { type HistogramBin, histogram, type Quantiles, roundPercent, summarizeColumn } from './statistics.js';
+import { type TornadoBar, tornado } from './tornado.js';
+
+/** The outputs a simulation reads; a model's other steps are computed but not kept. */
+const WANTED = ['value', 'effort', 'overall'] as const;
 
 /** What sampling one initiative needs to know about it. */
 export interface InitiativeModel {
@@ -25,6 +29,7 @@ export interface InitiativeSamples {
   overall: Quantiles | null;
   probValueNegative: number;
   histogram: HistogramBin[];
+  tornado: TornadoBar[];
   failures: number;
   firstFailure?: string;
   /** The overall of each sample; NaN where the model failed or there is no overall. */
@@ -108,7 +113,7 @@ export function inputSpecs(
 export function sampleInitiative(model: InitiativeModel, context: SamplingContext): InitiativeSamples {
   const { samples, seed } = context;
   const { script } = model;
-  const { missing } = inputSpecs(model, context.shared.specs);
+  const { specs, missing } = inputSpecs(model, context.shared.specs);
   if (missing.length > 0) {
     return failedEverywhere(model.key, samples, `Missing approved params: ${missing.join(', ')}`);
   }
@@ -126,7 +131,7 @@ export function sampleInitiative(model: InitiativeModel, context: SamplingContex
     }
     columns[name] = column;
   }
-  const evaluated = script.evaluateColumns(columns, samples);
+  const evaluated = script.evaluateColumns(columns, samples, WANTED);
   const { outputs } = evaluated;
   const value = outputs.value ?? new Float64Array(samples).fill(Number.NaN);
   let overall: Float64Array;
@@ -156,6 +161,7 @@ export function sampleInitiative(model: InitiativeModel, context: SamplingContex
     overall: overalls.quantiles,
     probValueNegative: values.count === 0 ? 0 : roundPercent(negative / values.count),
     histogram: histogram(value, values.p01, values.p99),
+    tornado: tornado(script, specs),
     failures: evaluated.failures,
     ...(evaluated.firstFailure !== undefined ? { firstFailure: evaluated.firstFailure } : {}),
     overallColumn: overall,
@@ -172,6 +178,7 @@ export function failedEverywhere(key: string, samples: number, reason: string): 
     overall: null,
     probValueNegative: 0,
     histogram: [],
+    tornado: [],
     failures: samples,
     firstFailure: reason,
     overallColumn: new Float64Array(samples).fill(Number.NaN),

@@ -1,8 +1,12 @@
 /**
- * Sampling on worker threads: the initiatives are split into contiguous slices, one per worker;
- * each worker recompiles its formulas from their text and re-derives the same random streams
+ * Sampling on several threads: the initiatives are split into contiguous slices, one per thread;
+ * the calling thread computes the first slice itself while worker threads compute the others.
+ * Each worker recompiles its formulas from their text and re-derives the same random streams
  * (worker-job.ts), so the samples are bit-identical to a single-threaded run. Only sampling and
- * evaluating runs here; ranking needs every column and runs on the calling thread.
+ * evaluating runs here; ranking needs every column and runs on the calling thread afterwards.
+ *
+ * Workers are kept once started, idle and not holding the process open, so a long-running process
+ * (the dashboard, watch mode) pays a thread's start-up once rather than on every run.
  */
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
@@ -19,21 +23,28 @@ export interface ParallelInitiative {
   effortDays: number | null;
 }
 
-export async function sampleInWorkers(
-  initiatives: readonly ParallelInitiative[],
+/**
+ * Samples the initiatives on `threads` threads, the calling one included: `here` samples the
+ * first slice on this thread (with the initiatives' compiled scripts), workers the rest.
+ */
+export async function sampleInWorkers<T extends ParallelInitiative>(
+  initiatives: readonly T[],
   shared: ReadonlyMap<string, DistributionSpec>,
   seed: number,
   samples: number,
-  workers: number,
+  threads: number,
+  here: (slice: readonly T[]) => InitiativeSamples[],
 ): Promise<InitiativeSamples[]> {
-  const count = Math.max(1, Math.min(workers, initiatives.length));
-  const jobs: WorkerJob[] = [];
-  for (let w = 0; w < count; w++) {
-    const slice = initiatives.slice(
-      Math.floor((w * initiatives.length) / count),
-      Math.floor(((w + 1) * initiatives.length) / count),
-    );
-    jobs.push({
+  const count = Math.max(1, Math.min(threads, initiatives.length));
+  const slices = Array.from({ length: count }, (_, t) =>
+    initiatives.slice(
+      Math.floor((t * initiatives.length) / count),
+      Math.floor(((t + 1) * initiatives.length) / count),
+    ),
+  );
+  // The workers start first, so they run while this thread samples its own slice.
+  const elsewhere = slices.slice(1).map((slice) =>
+    runJob({
       seed,
       samples,
       shared: [...shared],
@@ -43,34 +54,51 @@ export async function sampleInWorkers(
         params: [...i.params],
         effortDays: i.effortDays,
       })),
-    });
-  }
-  const started: Worker[] = [];
-  try {
-    const results = await Promise.all(jobs.map((job) => runWorker(job, started)));
-    return results.flat();
-  } finally {
-    // After a failure the other workers' work is useless; after success they have all exited.
-    for (const worker of started) void worker.terminate();
-  }
+    }),
+  );
+  // A rejection must not go unhandled while this thread is busy: it is awaited below.
+  for (const job of elsewhere) job.catch(() => {});
+  const mine = here(slices[0]!);
+  return [mine, ...(await Promise.all(elsewhere))].flat();
 }
 
-function runWorker(job: WorkerJob, started: Worker[]): Promise<InitiativeSamples[]> {
+/** Started workers with no job. */
+const idle: Worker[] = [];
+
+/** Stops the idle workers (they never hold the process open; this frees them sooner). */
+export async function closeSimulationWorkers(): Promise<void> {
+  await Promise.all(idle.splice(0).map((worker) => worker.terminate()));
+}
+
+function runJob(job: WorkerJob): Promise<InitiativeSamples[]> {
+  const worker = idle.pop() ?? startWorker();
+  // Busy, it keeps the process alive until it answers.
+  worker.ref();
   return new Promise((resolve, reject) => {
-    const worker = startWorker(job);
-    started.push(worker);
-    let done = false;
-    worker.once('message', (results: InitiativeSamples[]) => {
-      done = true;
+    const finish = () => {
+      worker.off('message', onMessage);
+      worker.off('error', onError);
+      worker.off('exit', onExit);
+    };
+    const onMessage = (results: InitiativeSamples[]) => {
+      finish();
+      worker.unref();
+      idle.push(worker);
       resolve(results);
-    });
-    worker.once('error', (error) => {
-      done = true;
+    };
+    const onError = (error: Error) => {
+      finish();
+      void worker.terminate();
       reject(error);
-    });
-    worker.once('exit', (code) => {
-      if (!done) reject(new Error(`a simulation worker exited with code ${code} before sending its samples`));
-    });
+    };
+    const onExit = (code: number) => {
+      finish();
+      reject(new Error(`a simulation worker exited with code ${code} before sending its samples`));
+    };
+    worker.on('message', onMessage);
+    worker.on('error', onError);
+    worker.on('exit', onExit);
+    worker.postMessage(job);
   });
 }
 
@@ -82,9 +110,9 @@ function runWorker(job: WorkerJob, started: Worker[]): Promise<InitiativeSamples
  * not apply loader hooks that a worker registers itself (`execArgv: ['--import', 'tsx']`) to the
  * worker's own entry, hence the detour.
  */
-function startWorker(job: WorkerJob): Worker {
+function startWorker(): Worker {
   const here = import.meta.url;
-  if (!here.endsWith('.ts')) return new Worker(new URL('./worker.js', here), { workerData: job });
+  if (!here.endsWith('.ts')) return new Worker(new URL('./worker.js', here));
   // tsx's package.json maps `tsx/esm/api` for `import` to this file.
   const api = new URL(
     './dist/esm/api/index.mjs',
@@ -92,5 +120,5 @@ function startWorker(job: WorkerJob): Worker {
   );
   const entry = new URL('./worker.ts', here);
   const bootstrap = `import(${JSON.stringify(api.href)}).then((tsx) => tsx.tsImport(${JSON.stringify(entry.href)}, ${JSON.stringify(here)}));`;
-  return new Worker(bootstrap, { eval: true, workerData: job });
+  return new Worker(bootstrap, { eval: true });
 }

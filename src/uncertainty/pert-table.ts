@@ -80,12 +80,5 @@ export function samplePertByTable(
   rng: Random,
   out: Float64Array,
 ): void {
-  const row = blendedRow(alpha);
-  rng.fill(out);
-  for (let i = 0; i < out.length; i++) {
-    const position = out[i]! * POINTS;
-    const j = position | 0;
-    const low = row[j]!;
-    out[i] = min + width * (low + (position - j) * (row[j + 1]! - low));
-  }
+  rng.fillFromTable(blendedRow(alpha), min, width, out);
 }

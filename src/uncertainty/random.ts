@@ -17,6 +17,20 @@ export interface Random {
   nextUint32(): number;
   /** Fills `out` with the next `out.length` values of `nextFloat()`, without a call per value. */
   fill(out: Float64Array): void;
+  /**
+   * Fills `out` with draws by a tabulated quantile function, in one pass: for each next uniform
+   * u (plus `shift`), `offset + scale ×` the linear interpolation of `table` (quantiles at
+   * u = j / (table.length − 1)) at u — or `edge(u)` in the two outermost cells when `edge` is given.
+   * The same draws as `fill` followed by that interpolation, without writing and reading `out` twice.
+   */
+  fillFromTable(
+    table: Float64Array,
+    offset: number,
+    scale: number,
+    out: Float64Array,
+    edge?: (u: number) => number,
+    shift?: number,
+  ): void;
 }
 
 const TWO_POW_MINUS_32 = 2 ** -32;
@@ -71,6 +85,48 @@ class Xoshiro128StarStar implements Random {
       s2 ^= t;
       s3 = (s3 << 11) | (s3 >>> 21);
       out[i] = (result >>> 0) * TWO_POW_MINUS_32;
+    }
+    this.s0 = s0;
+    this.s1 = s1;
+    this.s2 = s2;
+    this.s3 = s3;
+  }
+
+  fillFromTable(
+    table: Float64Array,
+    offset: number,
+    scale: number,
+    out: Float64Array,
+    edge?: (u: number) => number,
+    shift = 0,
+  ): void {
+    const points = table.length - 1;
+    // Without `edge`, no cell is special: j never reaches these.
+    const first = edge ? 0 : -1;
+    const last = edge ? points - 1 : points;
+    let s0 = this.s0;
+    let s1 = this.s1;
+    let s2 = this.s2;
+    let s3 = this.s3;
+    for (let i = 0; i < out.length; i++) {
+      const product = Math.imul(s1, 5);
+      const result = Math.imul((product << 7) | (product >>> 25), 9);
+      const t = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = (s3 << 11) | (s3 >>> 21);
+      const u = (result >>> 0) * TWO_POW_MINUS_32 + shift;
+      const position = u * points;
+      const j = position | 0;
+      if (j === first || j >= last) {
+        out[i] = edge!(u);
+      } else {
+        const low = table[j]!;
+        out[i] = offset + scale * (low + (position - j) * (table[j + 1]! - low));
+      }
     }
     this.s0 = s0;
     this.s1 = s1;

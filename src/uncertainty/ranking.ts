@@ -64,16 +64,103 @@ export function rankSamples(input: RankingInput): RankingOutcome {
     for (let s = 0; s < samples; s++) if (!Number.isFinite(column[s]!)) column[s] = Number.NaN;
   }
 
+  const finiteConstants = constants.filter((c) => Number.isFinite(c));
+  // Nobody is in the top 0: no sample needs looking at.
+  const thresholds =
+    topN <= 0
+      ? null
+      : topN <= COLUMNWISE_TOP && samples * topN <= COLUMNWISE_CELLS
+        ? thresholdsByColumn(columns, finiteConstants, samples, topN)
+        : thresholdsBySample(columns, finiteConstants, samples, topN);
   const inTop = new Float64Array(m);
   const constantInTop = new Float64Array(constants.length);
-  const finiteConstants = constants.filter((c) => Number.isFinite(c));
-  const priorities = new Float64Array(m + finiteConstants.length);
-  const top = new Float64Array(Math.max(0, Math.min(topN, SMALL_TOP)));
+  if (thresholds) {
+    for (let i = 0; i < m; i++) {
+      const column = columns[i]!;
+      let n = 0;
+      // NaN is never ≥ anything.
+      for (let s = 0; s < samples; s++) if (column[s]! >= thresholds[s]!) n++;
+      inTop[i] = n;
+    }
+    constants.forEach((c, j) => {
+      let n = 0;
+      if (Number.isFinite(c)) for (let s = 0; s < samples; s++) if (c >= thresholds[s]!) n++;
+      constantInTop[j] = n;
+    });
+  }
+  return {
+    pTopN: Array.from(inTop, (n) => roundPercent(n / samples)),
+    constantPTopN: Array.from(constantInTop, (n) => roundPercent(n / samples)),
+  };
+}
+
+/** Up to this N (and samples × N cells), thresholds come column by column; above, sample by sample. */
+const COLUMNWISE_TOP = 64;
+const COLUMNWISE_CELLS = 4_000_000;
+
+/**
+ * Per sample, the lowest priority still within the top N: the N-th highest of the sample's
+ * priorities and the constants, counting equal values separately, or −∞ when there are N or fewer.
+ * An item is in the top N exactly when its priority is at least that. Built column by column: each
+ * sample keeps its N highest so far in ascending order (`tops`), with the lowest of them also in
+ * `floor`, which reading a column walks in step, so memory is read in order; after the first few
+ * columns almost every value fails its one comparison with the floor.
+ */
+function thresholdsByColumn(
+  columns: readonly Float64Array[],
+  constants: readonly number[],
+  samples: number,
+  n: number,
+): Float64Array {
+  // The constants are the same in every sample: their top N, once, is every sample's start.
+  const start = new Float64Array(n).fill(Number.NEGATIVE_INFINITY);
+  for (const c of constants) insertAbove(start, 0, n, c);
+  const tops = new Float64Array(samples * n);
+  const floor = new Float64Array(samples);
+  for (let s = 0; s < samples; s++) {
+    tops.set(start, s * n);
+    floor[s] = start[0]!;
+  }
+  for (const column of columns) {
+    for (let s = 0; s < samples; s++) {
+      const v = column[s]!;
+      // NaN fails the comparison: a failed sample ranks nowhere.
+      if (v > floor[s]!) floor[s] = insertAbove(tops, s * n, n, v);
+    }
+  }
+  return floor;
+}
+
+/**
+ * Puts `v` (> the lowest) into the ascending run `top[at..at+n)` in place of its lowest value;
+ * returns the new lowest.
+ */
+function insertAbove(top: Float64Array, at: number, n: number, v: number): number {
+  if (!(v > top[at]!)) return top[at]!;
+  let j = at + 1;
+  const end = at + n;
+  while (j < end && top[j]! < v) {
+    top[j - 1] = top[j]!;
+    j++;
+  }
+  top[j - 1] = v;
+  return top[at]!;
+}
+
+/** The same thresholds sample by sample, for an N too large to keep N values per sample. */
+function thresholdsBySample(
+  columns: readonly Float64Array[],
+  constants: readonly number[],
+  samples: number,
+  topN: number,
+): Float64Array {
+  const m = columns.length;
+  const thresholds = new Float64Array(samples);
+  const priorities = new Float64Array(m + constants.length);
   // Samples go BLOCK at a time through a transposed copy, so that reading one sample's priorities
   // walks memory in order instead of touching a cache line in every column.
   const block = new Float64Array(BLOCK * m);
-  // Nobody is in the top 0: no sample needs looking at.
-  for (let start = 0; topN > 0 && start < samples; start += BLOCK) {
+  for (let start = 0; start < samples; start += BLOCK) {
     const end = Math.min(samples, start + BLOCK);
     for (let i = 0; i < m; i++) {
       const column = columns[i]!;
@@ -86,58 +173,13 @@ export function rankSamples(input: RankingInput): RankingOutcome {
         const p = block[row + i]!;
         if (!Number.isNaN(p)) priorities[count++] = p;
       }
-      for (const c of finiteConstants) priorities[count++] = c;
-      const threshold =
-        topN <= 0
-          ? Number.POSITIVE_INFINITY
-          : count <= topN
-            ? Number.NEGATIVE_INFINITY
-            : topN <= SMALL_TOP
-              ? nthLargest(priorities, count, topN, top)
-              : selectNth(priorities, 0, count, count - topN);
-      for (let i = 0; i < m; i++) if (block[row + i]! >= threshold) inTop[i] = inTop[i]! + 1;
-      for (let j = 0; j < constants.length; j++) {
-        const c = constants[j]!;
-        if (Number.isFinite(c) && c >= threshold) constantInTop[j] = constantInTop[j]! + 1;
-      }
+      for (const c of constants) priorities[count++] = c;
+      thresholds[s] =
+        count <= topN ? Number.NEGATIVE_INFINITY : selectNth(priorities, 0, count, count - topN);
     }
   }
-  return {
-    pTopN: Array.from(inTop, (n) => roundPercent(n / samples)),
-    constantPTopN: Array.from(constantInTop, (n) => roundPercent(n / samples)),
-  };
+  return thresholds;
 }
 
 /** Samples per block of the transposed copy rankSamples reads priorities from. */
 const BLOCK = 16;
-/** Up to this N, the N-th highest priority comes from a running top N instead of a selection. */
-const SMALL_TOP = 32;
-
-/**
- * The n-th largest of `values[0..count)` (count > n), counting equal values separately, as
- * `selectNth(values, 0, count, count − n)` gives it, without reordering them: `top` (n long) keeps
- * the n largest seen so far in ascending order, and most values fail the one comparison with its
- * smallest.
- */
-function nthLargest(values: Float64Array, count: number, n: number, top: Float64Array): number {
-  for (let i = 0; i < n; i++) {
-    const v = values[i]!;
-    let j = i;
-    while (j > 0 && top[j - 1]! > v) {
-      top[j] = top[j - 1]!;
-      j--;
-    }
-    top[j] = v;
-  }
-  for (let i = n; i < count; i++) {
-    const v = values[i]!;
-    if (!(v > top[0]!)) continue;
-    let j = 1;
-    while (j < n && top[j]! < v) {
-      top[j - 1] = top[j]!;
-      j++;
-    }
-    top[j - 1] = v;
-  }
-  return top[0]!;
-}

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { compileScript } from '../formula/index.js';
 import { type DistributionSpec, quantile } from './distributions.js';
 import { createSamplingContext, sampleInitiative } from './initiative-samples.js';
+import { closeSimulationWorkers } from './parallel.js';
 import {
   type SimulatedInitiative,
   type SimulationInput,
@@ -368,6 +369,11 @@ describe('reproducibility', () => {
     expect(await simulate(portfolio(5), { workers: 2 })).toEqual(one);
     expect(await simulate(portfolio(5), { workers: 3 })).toEqual(one);
     expect(of(one, 'INIT-3').failures).toBeGreaterThan(0);
+    // The workers of those runs were kept: the next runs reuse them, for another seed too.
+    expect(await simulate(portfolio(6), { workers: 3 })).toEqual(simulateSync(portfolio(6)));
+    expect(await simulate(portfolio(5), { workers: 2 })).toEqual(one);
+    await closeSimulationWorkers();
+    expect(await simulate(portfolio(5), { workers: 2 })).toEqual(one);
   });
 
   it('another seed gives other samples', () => {

@@ -10,12 +10,7 @@
  */
 import type { CompiledScript } from '../formula/index.js';
 import type { DistributionSpec } from './distributions.js';
-import {
-  createSamplingContext,
-  type InitiativeSamples,
-  inputSpecs,
-  sampleInitiative,
-} from './initiative-samples.js';
+import { createSamplingContext, type InitiativeSamples, sampleInitiative } from './initiative-samples.js';
 import { sampleInWorkers } from './parallel.js';
 import { rankSamples } from './ranking.js';
 import {
@@ -25,7 +20,7 @@ import {
   quantilesOf,
   roundQuantile,
 } from './statistics.js';
-import { type TornadoBar, tornado } from './tornado.js';
+import type { TornadoBar } from './tornado.js';
 
 export interface SimulatedInitiative {
   /** The initiative key: also the prefix of its params' random streams. */
@@ -76,8 +71,9 @@ export interface SimulationInput {
 
 export interface SimulationOptions {
   /**
-   * Worker threads that sample and evaluate; default 2 from 2,000,000 initiative-samples on (below
-   * that, starting a thread costs more than it saves), else 1 (the calling thread).
+   * Threads that sample and evaluate, the calling one included (2: it and one worker thread);
+   * default 2 from 2,000,000 initiative-samples on (below that, starting a thread costs more than it
+   * saves), else 1 (the calling thread alone).
    */
   workers?: number;
 }
@@ -129,7 +125,17 @@ export async function simulate(
   assertValidInput(input);
   const workers = options.workers ?? (input.initiatives.length * input.samples >= PARALLEL_FROM ? 2 : 1);
   if (workers <= 1 || input.initiatives.length < 2) return simulateSync(input);
-  const sampled = await sampleInWorkers(input.initiatives, input.shared, input.seed, input.samples, workers);
+  const sampled = await sampleInWorkers(
+    input.initiatives,
+    input.shared,
+    input.seed,
+    input.samples,
+    workers,
+    (slice) => {
+      const context = createSamplingContext(input.seed, input.samples, input.shared);
+      return slice.map((initiative) => sampleInitiative(initiative, context));
+    },
+  );
   return summarize(input, sampled);
 }
 
@@ -187,7 +193,7 @@ function summarize(input: SimulationInput, sampled: InitiativeSamples[]): Simula
       priority:
         p10 === undefined || p90 === undefined ? null : { p10: roundQuantile(p10), p90: roundQuantile(p90) },
       pTopN: c === undefined ? 0 : ranking.pTopN[c]!,
-      tornado: tornado(initiative.script, inputSpecs(initiative, input.shared).specs),
+      tornado: s.tornado,
       failures: s.failures,
       ...(s.firstFailure !== undefined ? { firstFailure: s.firstFailure } : {}),
       histogram: s.histogram,

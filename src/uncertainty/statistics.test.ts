@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { createRandom } from './random.js';
 import {
   histogram,
   quantilesOf,
@@ -29,6 +30,24 @@ describe('selection', () => {
       }),
       { seed: 42, numRuns: 300 },
     );
+  });
+
+  it('quantilesOf on long columns equals the sorted quantiles, whatever the values look like', () => {
+    const random = createRandom(9);
+    const shapes: Record<string, (i: number) => number> = {
+      uniform: () => random.nextFloat(),
+      'heavy tail': () => 1 / (random.nextFloat() + 1e-9),
+      'few distinct values': () => Math.floor(random.nextFloat() * 5),
+      ascending: (i) => i,
+      'periodic outliers': (i) => (i % 4 === 0 ? 1e6 + i : random.nextFloat()),
+    };
+    for (const [shape, draw] of Object.entries(shapes)) {
+      for (const count of [4096, 10_000, 30_001]) {
+        const list = Array.from({ length: count }, (_, i) => draw(i));
+        const got = quantilesOf(Float64Array.from(list), count, PS);
+        expect(got, `${shape}, ${count} values`).toEqual(PS.map((p) => sortedQuantile(list, p)));
+      }
+    }
   });
 
   it('selectNth puts the k-th smallest in place, smaller before and larger after', () => {

@@ -135,12 +135,13 @@ export function histogram(column: Float64Array, from: number, to: number): Histo
     return [{ from, to: from, count: equal }];
   }
   const width = (to - from) / HISTOGRAM_BINS;
+  const perWidth = HISTOGRAM_BINS / (to - from);
   const counts = new Float64Array(HISTOGRAM_BINS);
   for (let i = 0; i < column.length; i++) {
     const v = column[i]!;
     // NaN fails both comparisons.
     if (!(v >= from && v <= to)) continue;
-    const bin = Math.min(HISTOGRAM_BINS - 1, Math.floor((v - from) / width));
+    const bin = Math.min(HISTOGRAM_BINS - 1, ((v - from) * perWidth) | 0);
     counts[bin] = counts[bin]! + 1;
   }
   return Array.from(counts, (count, b) => ({

@@ -1,13 +1,16 @@
 /**
- * The entry of a simulation worker thread (started by parallel.ts): runs its job and sends the
- * initiatives' samples back, moving the columns' buffers instead of copying them.
+ * The entry of a simulation worker thread (started by parallel.ts): runs each job it is sent and
+ * sends the initiatives' samples back, moving the columns' buffers instead of copying them.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { runWorkerJob, type WorkerJob } from './worker-job.js';
 
 if (!parentPort) throw new Error('worker.ts runs only as a worker thread of src/uncertainty/parallel.ts');
-const results = runWorkerJob(workerData as WorkerJob);
-parentPort.postMessage(
-  results,
-  results.map((r) => r.overallColumn.buffer as ArrayBuffer),
-);
+const port = parentPort;
+port.on('message', (job: WorkerJob) => {
+  const results = runWorkerJob(job);
+  port.postMessage(
+    results,
+    results.map((r) => r.overallColumn.buffer as ArrayBuffer),
+  );
+});
