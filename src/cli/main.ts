@@ -9,6 +9,7 @@ import type { FlowName } from '../flows/index.js';
 import { ProductOpsError, UsageError } from '../shared/errors.js';
 import { redactUrls } from '../shared/redact.js';
 import { demoCommand } from './commands/demo.js';
+import { explainCommand } from './commands/explain.js';
 import {
   ALL_FLOWS,
   LLM_OFF_NOTE,
@@ -19,8 +20,10 @@ import {
 } from './commands/flows.js';
 import { formulaCheck, formulaEval } from './commands/formula.js';
 import { initCommand } from './commands/init.js';
+import { type ServeOptions, serveCommand } from './commands/serve.js';
 import { simulateCommand } from './commands/simulate.js';
 import { statusCommand } from './commands/status.js';
+import { type WatchOptions, watchCommand } from './commands/watch.js';
 import { workspaceConfig } from './commands/workspace.js';
 import { type CliIo, EXIT, type GlobalOptions, processIo } from './io.js';
 
@@ -121,6 +124,39 @@ export async function main(
     )
     .action(async (keys: string[]) => {
       exitCode = await simulateCommand(keys, globals(), io);
+    });
+  rankingOptions(
+    program
+      .command('watch')
+      .description(
+        'check the workbooks every --every and do what run does once a change has stayed put (min(every, 30s)), one run at a time, until Ctrl-C',
+      )
+      .option('--every <duration>', 'how often to check: 30s, 2m, 1h or seconds (default 2m, at least 1s)'),
+  ).action(async (opts: WatchOptions) => {
+    exitCode = await watchCommand(opts, globals(), io);
+  });
+  program
+    .command('explain <key>')
+    .description(
+      "why an initiative's score and rank changed between the last two runs that changed its score (or since --since): the formula diff, each changed param and how much of the change it explains, who passed it; reads the database, writes nothing",
+    )
+    .option(
+      '--since <run|date>',
+      'compare with the initiative after this run (an id) or at this date (YYYY-MM-DD)',
+    )
+    .action(async (key: string, opts: { since?: string }) => {
+      exitCode = await explainCommand(key, opts.since, globals(), io);
+    });
+  program
+    .command('serve')
+    .description(
+      'a read-only dashboard of the ranking, each initiative, the warnings and the LLM calls, with a JSON API, from the database; on 127.0.0.1 unless --host, which needs a token',
+    )
+    .option('--port <n>', 'the port to listen on (default 4310)')
+    .option('--host <host>', 'the address to listen on (default 127.0.0.1); another one needs --token')
+    .option('--token <token>', 'every request must carry it (default $PRODUCTOPS_TOKEN)')
+    .action(async (opts: ServeOptions) => {
+      exitCode = await serveCommand(opts, globals(), io);
     });
   program
     .command('status')

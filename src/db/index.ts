@@ -25,6 +25,12 @@ export { archiveInitiatives, loadInitiatives, upsertInitiatives } from './reposi
 export { assignLlmCallsToRun, insertLlmCall, type NewLlmCall } from './repositories/llm-calls.js';
 export { loadMathModels, upsertMathModels } from './repositories/math-models.js';
 export { loadParams, upsertParams } from './repositories/params.js';
+export {
+  type HistoryPoint,
+  insertRankHistory,
+  loadLatestRanks,
+  loadRankHistory,
+} from './repositories/rank-history.js';
 export { loadRowState, upsertRowState } from './repositories/row-state.js';
 export {
   acquireRunLock,
@@ -33,11 +39,13 @@ export {
   RunLockTimeoutError,
 } from './repositories/run-lock.js';
 export { insertRun } from './repositories/runs.js';
+export { loadScoreHistory } from './repositories/score-history.js';
 export {
   MAX_SEQUENCE_VALUE,
   raiseSequence,
   readSequence,
   reserveSequence,
 } from './repositories/sequences.js';
+export { loadWarnings, type NewWarning, replaceWarnings } from './repositories/warnings.js';
 export type * from './schema.js';
 export { type DbHandle, type DbTransaction, withTransaction } from './transaction.js';

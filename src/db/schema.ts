@@ -32,6 +32,15 @@ export interface InitiativesTable {
   updated_at: string;
   /** When its Backlog row was found deleted; null while it is on the Backlog (0004). */
   archived_at: string | null;
+  /** The Backlog's department, for the dashboard's filter (0005). */
+  department: string | null;
+  /** Uncertainty of the priority, as on the Backlog (0005); null without a simulation. */
+  priority_p10: number | null;
+  priority_p90: number | null;
+  p_top_n: number | null;
+  top_driver: string | null;
+  /** The whole `BoardUncertainty` (percentiles, histogram, tornado) as JSON; null without one (0005). */
+  uncertainty_json: string | null;
 }
 
 /** The latest per-framework scores of each initiative (Flow 3 compute-all). */
@@ -79,6 +88,11 @@ export interface ParamsTable {
    * guessed from the name; null for rows people added. Written once, when the row is seeded.
    */
   metadata_origin: string | null;
+  /** The plausible range, its distribution as typed ('' → null) and the likely owner (0005). */
+  min: number | null;
+  max: number | null;
+  distribution: string | null;
+  source: string | null;
   updated_at: string;
 }
 
@@ -102,6 +116,33 @@ export interface ScoreHistoryTable {
  * cells as last written, as a JSON object { column: value }. It tells a person's edit from the
  * backend's own writes (shared-field merge; edits in backend columns).
  */
+/**
+ * An initiative's ranking inputs and result, appended by a run in which one of them changed (0005):
+ * with `score_history`, what `explain` and the dashboard's history read.
+ */
+export interface RankHistoryTable {
+  id: Generated<number>;
+  run_id: number | null;
+  initiative_key: string;
+  active_framework: string | null;
+  strategic_priority_coefficient: number | null;
+  priority_score: number | null;
+  rank: number | null;
+  recorded_at: string;
+}
+
+/** The warnings of the last run that wrote (replaced when they change), as RunWarning has them (0005). */
+export interface WarningsTable {
+  id: Generated<number>;
+  run_id: number | null;
+  tab: string;
+  row_number: number | null;
+  column_name: string | null;
+  initiative_key: string | null;
+  message: string;
+  link: string | null;
+}
+
 export interface RowStateTable {
   tab: string;
   row_key: string;
@@ -158,6 +199,8 @@ export interface Schema {
   run_locks: RunLocksTable;
   runs: RunsTable;
   llm_calls: LlmCallsTable;
+  rank_history: RankHistoryTable;
+  warnings: WarningsTable;
 }
 
 /*
@@ -175,6 +218,10 @@ export type ParamRow = Selectable<ParamsTable>;
 export type NewParamRow = Insertable<ParamsTable>;
 export type ScoreHistoryRow = Selectable<ScoreHistoryTable>;
 export type NewScoreHistoryRow = Omit<Insertable<ScoreHistoryTable>, 'id'>;
+export type RankHistoryRow = Selectable<RankHistoryTable>;
+export type NewRankHistoryRow = Omit<Insertable<RankHistoryTable>, 'id'>;
+export type WarningRow = Selectable<WarningsTable>;
+export type NewWarningRow = Omit<Insertable<WarningsTable>, 'id'>;
 export type RowStateRow = Selectable<RowStateTable>;
 export type NewRowStateRow = Insertable<RowStateTable>;
 export type RunRow = Selectable<RunsTable>;

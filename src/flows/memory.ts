@@ -7,15 +7,21 @@ import { hash } from 'node:crypto';
 import {
   archiveInitiatives,
   type Database,
+  insertRankHistory,
   insertScoreHistory,
   loadFrameworkScores,
   loadInitiatives,
+  loadLatestRanks,
   loadMathModels,
   loadParams,
   loadRowState,
+  loadWarnings,
   MAX_SEQUENCE_VALUE,
+  type NewRankHistoryRow,
+  type NewWarning,
   raiseSequence,
   readSequence,
+  replaceWarnings,
   upsertFrameworkScores,
   upsertInitiatives,
   upsertMathModels,
@@ -26,7 +32,7 @@ import {
 import { paramId, type Scoreboard } from '../scoring/index.js';
 import { cellText, parseBoolean } from '../shared/values.js';
 import { KEY_SEQUENCE } from './backlog-sync.js';
-import type { Ledger } from './ledger.js';
+import type { Ledger, RunWarning } from './ledger.js';
 import { modelRowKey } from './models-sync.js';
 import { rememberShared } from './scoring-sync.js';
 
@@ -57,7 +63,44 @@ export interface Memory {
   digests: Map<string, string>;
   /** When each initiative was first seen, kept as it is on every save. */
   firstSeen: Map<string, string>;
+  /** Each initiative's latest `rank_history` row, to append one only when its ranking changes. */
+  ranks: Map<string, RankState>;
+  /** A digest of the stored warnings, to replace them only when a run's differ. */
+  warningsDigest: string;
 }
+
+/** What `rank_history` records of an initiative; a run appends a row when one of these changes. */
+type RankState = Pick<
+  NewRankHistoryRow,
+  'active_framework' | 'strategic_priority_coefficient' | 'priority_score' | 'rank'
+>;
+
+const sameRank = (a: RankState, b: RankState) =>
+  a.active_framework === b.active_framework &&
+  a.strategic_priority_coefficient === b.strategic_priority_coefficient &&
+  a.priority_score === b.priority_score &&
+  a.rank === b.rank;
+
+/** Warnings as the `warnings` table stores them, in the run's order. */
+const warningRows = (warnings: readonly RunWarning[]): NewWarning[] =>
+  warnings.map((w) => ({
+    tab: w.tab,
+    row_number: w.row,
+    column_name: w.column,
+    initiative_key: w.key,
+    message: w.message,
+    link: w.link ?? null,
+  }));
+
+/** A digest of a list of warnings, stored or new: the same fields in the same order. */
+const warningsDigest = (rows: readonly NewWarning[]) =>
+  hash(
+    'sha1',
+    JSON.stringify(
+      rows.map((r) => [r.tab, r.row_number, r.column_name, r.initiative_key, r.message, r.link ?? null]),
+    ),
+    'base64',
+  );
 
 export function emptyMemory(): Memory {
   return {
@@ -69,6 +112,8 @@ export function emptyMemory(): Memory {
     scores: new Map(),
     digests: new Map(),
     firstSeen: new Map(),
+    ranks: new Map(),
+    warningsDigest: warningsDigest([]),
   };
 }
 
@@ -149,6 +194,8 @@ export async function loadMemory(database: Database): Promise<Memory> {
       overall: s.overall_score,
     });
   }
+  for (const r of await loadLatestRanks(database)) memory.ranks.set(r.initiative_key, r);
+  memory.warningsDigest = warningsDigest(await loadWarnings(database));
   return memory;
 }
 
@@ -246,6 +293,12 @@ export async function saveMemory(
             updated_at: now,
             // On the Backlog again (a deleted row pasted back): no longer archived.
             archived_at: null,
+            department: ledger.backlogRecords.get(i.key)?.department || null,
+            priority_p10: i.uncertainty?.priority?.p10 ?? null,
+            priority_p90: i.uncertainty?.priority?.p90 ?? null,
+            p_top_n: i.uncertainty?.pTopN ?? null,
+            top_driver: i.uncertainty?.topDriver ?? null,
+            uncertainty_json: i.uncertainty ? JSON.stringify(i.uncertainty) : null,
           })),
           ['initiative_key'],
         ).map((r) => ({ ...r, first_seen_at: memory.firstSeen.get(r.initiative_key) ?? now })),
@@ -254,6 +307,12 @@ export async function saveMemory(
     // Archived once: the run that found the Backlog row deleted warned; later runs stay quiet.
     const archiving = [...board.archived].filter((key) => memory.initiatives.get(key)?.archivedAt === null);
     if (include.has('backlog sync')) await archiveInitiatives(trx, archiving, now);
+    if (include.has('backlog sync') || include.has('scoring activate')) {
+      await insertRankHistory(
+        trx,
+        rankChanges(board, memory, include.has('backlog sync') ? archiving : [], runId, now),
+      );
+    }
     if (include.has('scoring compute')) {
       await upsertFrameworkScores(
         trx,
@@ -322,7 +381,13 @@ export async function saveMemory(
             included.slice(start, start + SAVE_SLICE).map((p) => {
               const row = ledger.paramRows.get(p)!.row;
               const shown = (
-                column: 'value' | 'last_updated_at' | 'is_auto_seeded' | 'used_in_formula' | 'param_status',
+                column:
+                  | 'value'
+                  | 'last_updated_at'
+                  | 'is_auto_seeded'
+                  | 'used_in_formula'
+                  | 'param_status'
+                  | 'source',
               ) => ledger.current('params', row, column);
               const valueText = cellText(shown('value'));
               const stamp = shown('last_updated_at');
@@ -339,6 +404,10 @@ export async function saveMemory(
                 param_status: cellText(shown('param_status')),
                 // Only rows seeded now name it; a row saved without it keeps what it had.
                 metadata_origin: p.metadataOrigin,
+                min: p.min.kind === 'ok' ? p.min.value : null,
+                max: p.max.kind === 'ok' ? p.max.value : null,
+                distribution: p.distribution || null,
+                source: cellText(shown('source')) || null,
                 updated_at: now,
               };
             }),
@@ -347,6 +416,8 @@ export async function saveMemory(
         );
       }
     }
+    const warnings = warningRows(ledger.warnings);
+    if (warningsDigest(warnings) !== memory.warningsDigest) await replaceWarnings(trx, runId, warnings);
     // Each slice's JSON exists only while that slice is saved.
     for (let start = 0; start < updatedRows.length; start += SAVE_SLICE) {
       const rows = updatedRows.slice(start, start + SAVE_SLICE).flatMap(([id, cells]) => {
@@ -359,4 +430,42 @@ export async function saveMemory(
       await upsertRowState(trx, rows);
     }
   });
+}
+
+/**
+ * The `rank_history` rows a save appends: one per initiative whose framework, coefficient,
+ * priority or rank differs from its latest stored row (or that has none), and an empty one per
+ * initiative archived now, so that it no longer counts as ranked from this run on.
+ */
+function rankChanges(
+  board: Scoreboard,
+  memory: Memory,
+  archiving: readonly string[],
+  runId: number | null,
+  now: string,
+): NewRankHistoryRow[] {
+  const rows: NewRankHistoryRow[] = [];
+  const append = (key: string, state: RankState) => {
+    const last = memory.ranks.get(key);
+    if (last && sameRank(last, state)) return;
+    rows.push({ run_id: runId, initiative_key: key, ...state, recorded_at: now });
+  };
+  for (const i of board.initiatives.values()) {
+    append(i.key, {
+      active_framework: i.framework.kind === 'ok' ? i.framework.value : null,
+      strategic_priority_coefficient: i.coefficient.kind === 'ok' ? i.coefficient.value : null,
+      priority_score: i.active?.priority ?? null,
+      rank: i.rank ?? null,
+    });
+  }
+  for (const key of archiving) {
+    if (!memory.ranks.has(key)) continue;
+    append(key, {
+      active_framework: null,
+      strategic_priority_coefficient: null,
+      priority_score: null,
+      rank: null,
+    });
+  }
+  return rows;
 }

@@ -1,23 +1,31 @@
 /**
  * The repository functions the flows read and save the run's memory with, on every engine: what is
- * upserted is loaded back, a second upsert updates, archiving and history behave, run ids increase,
- * and `withTransaction` writes all or nothing.
+ * upserted is loaded back, a second upsert updates, archiving and history behave (score and rank
+ * history read back as of a run or an instant), warnings are replaced as a whole, run ids
+ * increase, and `withTransaction` writes all or nothing.
  */
 import { describe, expect, it } from 'vitest';
 import {
   archiveInitiatives,
   type Database,
+  insertRankHistory,
   insertRun,
   insertScoreHistory,
   loadFrameworkScores,
   loadInitiatives,
+  loadLatestRanks,
   loadMathModels,
   loadParams,
+  loadRankHistory,
   loadRowState,
+  loadScoreHistory,
+  loadWarnings,
   type NewInitiativeRow,
   type NewParamRow,
+  type NewRankHistoryRow,
   raiseSequence,
   readSequence,
+  replaceWarnings,
   upsertFrameworkScores,
   upsertInitiatives,
   upsertMathModels,
@@ -51,6 +59,12 @@ function initiative(key: string, overrides: Partial<NewInitiativeRow> = {}) {
     first_seen_at: at,
     updated_at: at,
     archived_at: null,
+    department: 'Growth',
+    priority_p10: 40.5,
+    priority_p90: 80.25,
+    p_top_n: 0.75,
+    top_driver: 'reach (60%)',
+    uncertainty_json: '{"pTopN":0.75}',
     ...overrides,
   };
 }
@@ -68,6 +82,10 @@ function param(key: string, name: string, overrides: Partial<NewParamRow> = {}) 
     last_updated_at: at,
     param_status: 'ok',
     metadata_origin: 'heuristic',
+    min: 10,
+    max: 15,
+    distribution: 'pert',
+    source: 'Finance',
     updated_at: at,
     ...overrides,
   };
@@ -240,6 +258,108 @@ forEachDatabase((_kind, open) => {
     expect(await insertScoreHistory(database, [])).toBe(0);
   });
 
+  it("loads one initiative's score history, oldest first", async () => {
+    const database = await open();
+    const row = (key: string, value: number) => ({
+      run_id: value,
+      initiative_key: key,
+      framework: 'RICE',
+      value_score: value,
+      inputs_json: '{}',
+      computed_at: at,
+    });
+    await insertScoreHistory(database, [row('SL-1', 1), row('SL-2', 2), row('SL-1', 3)]);
+    const loaded = await loadScoreHistory(database, 'SL-1');
+    expect(loaded.map((r) => r.value_score)).toEqual([1, 3]);
+    expect(loaded[0]!.id).toBeLessThan(loaded[1]!.id);
+    expect(await loadScoreHistory(database, 'SL-unknown')).toEqual([]);
+  });
+
+  it('appends rank history and reads it per key, and each latest row now, after a run or at an instant', async () => {
+    const database = await open();
+    const row = (run: number | null, key: string, rank: number, when: string): NewRankHistoryRow => ({
+      run_id: run,
+      initiative_key: key,
+      active_framework: 'RICE',
+      strategic_priority_coefficient: 1.5,
+      priority_score: 100 - rank,
+      rank,
+      recorded_at: when,
+    });
+    // More rows than one statement takes.
+    const filler = Array.from({ length: 1_100 }, (_, index) => row(1, `RH-F${index}`, index, at));
+    expect(
+      await insertRankHistory(database, [
+        row(1, 'RH-1', 2, at),
+        row(1, 'RH-2', 1, at),
+        ...filler,
+        row(2, 'RH-1', 1, later),
+        row(2, 'RH-2', 2, later),
+        // Nullable columns left out are stored as null.
+        { initiative_key: 'RH-3', recorded_at: at },
+      ]),
+    ).toBe(1_105);
+    const one = await loadRankHistory(database, 'RH-1');
+    expect(one).toEqual([
+      { id: expect.any(Number), ...row(1, 'RH-1', 2, at) },
+      { id: expect.any(Number), ...row(2, 'RH-1', 1, later) },
+    ]);
+    expect(one[0]!.id).toBeLessThan(one[1]!.id);
+    const ranks = async (point?: Parameters<typeof loadLatestRanks>[1]) =>
+      Object.fromEntries(
+        (await loadLatestRanks(database, point))
+          .filter((r) => /^RH-\d$/.test(r.initiative_key))
+          .map((r) => [r.initiative_key, [r.run_id, r.rank]]),
+      );
+    expect(await ranks()).toEqual({ 'RH-1': [2, 1], 'RH-2': [2, 2], 'RH-3': [null, null] });
+    // A row without a run is not after any run.
+    expect(await ranks({ runId: 1 })).toEqual({ 'RH-1': [1, 2], 'RH-2': [1, 1] });
+    expect(await ranks({ at })).toEqual({ 'RH-1': [1, 2], 'RH-2': [1, 1], 'RH-3': [null, null] });
+    expect(await ranks({ runId: 0 })).toEqual({});
+    expect((await loadRankHistory(database)).filter((r) => r.initiative_key.startsWith('RH-'))).toHaveLength(
+      1_105,
+    );
+    expect(await insertRankHistory(database, [])).toBe(0);
+  });
+
+  it('replaces the warnings as a whole with the run id, and reads them in order, all or per initiative', async () => {
+    const database = await open();
+    const warning = (key: string | null, message: string) => ({
+      tab: 'Params',
+      row_number: 7,
+      column_name: 'value',
+      initiative_key: key,
+      message,
+    });
+    const link = 'https://docs.google.com/spreadsheets/d/x/edit#gid=3&range=J7';
+    await replaceWarnings(database, 3, [
+      warning('W-1', 'one'),
+      { ...warning('W-1/MATH_MODEL/aov', 'its param'), link },
+      warning('W-10', 'another initiative'),
+      warning('W%_/m', 'a key with like wildcards'),
+      { tab: 'Backlog', message: 'the whole tab' },
+    ]);
+    const all = await loadWarnings(database);
+    expect(all.map((w) => [w.run_id, w.initiative_key, w.message, w.link])).toEqual([
+      [3, 'W-1', 'one', null],
+      [3, 'W-1/MATH_MODEL/aov', 'its param', link],
+      [3, 'W-10', 'another initiative', null],
+      [3, 'W%_/m', 'a key with like wildcards', null],
+      [3, null, 'the whole tab', null],
+    ]);
+    expect(all[4]).toMatchObject({ tab: 'Backlog', row_number: null, column_name: null });
+    expect((await loadWarnings(database, 'W-1')).map((w) => w.message)).toEqual(['one', 'its param']);
+    expect((await loadWarnings(database, 'W%_')).map((w) => w.message)).toEqual([
+      'a key with like wildcards',
+    ]);
+    expect(await loadWarnings(database, 'W')).toEqual([]);
+
+    expect(await replaceWarnings(database, 4, [warning('W-2', 'only this')])).toBe(1);
+    expect((await loadWarnings(database)).map((w) => [w.run_id, w.message])).toEqual([[4, 'only this']]);
+    expect(await replaceWarnings(database, 5, [])).toBe(0);
+    expect(await loadWarnings(database)).toEqual([]);
+  });
+
   it('inserts runs, returning increasing ids', async () => {
     const database = await open();
     const run = { command: 'run', dry_run: 0, started_at: at, finished_at: later, status: 'done' };
@@ -272,6 +392,9 @@ forEachDatabase((_kind, open) => {
         await upsertRowState(tx, [
           { tab: 'Backlog', row_key: `${prefix}-1`, cells_json: '{}', updated_at: at },
         ]);
+        await insertRankHistory(tx, [
+          { run_id: runId, initiative_key: `${prefix}-1`, rank: 1, recorded_at: at },
+        ]);
         // A nested call joins the outer transaction.
         await withTransaction(tx, (inner) =>
           upsertMathModels(inner, [
@@ -303,6 +426,7 @@ forEachDatabase((_kind, open) => {
         models: ours(await loadMathModels(database), prefix).length,
         rows: (await loadRowState(database)).filter((row) => row.row_key.startsWith(prefix)).length,
         history: history.map((row) => row.run_id),
+        ranks: (await loadRankHistory(database, `${prefix}-1`)).map((row) => row.run_id),
         runs: runs.map((row) => row.id),
         sequence: await readSequence(database, prefix),
       };
@@ -317,6 +441,7 @@ forEachDatabase((_kind, open) => {
         models: 1,
         rows: 1,
         history: [runId],
+        ranks: [runId],
         runs: [runId],
         sequence: 5,
       });
@@ -331,6 +456,7 @@ forEachDatabase((_kind, open) => {
         models: 0,
         rows: 0,
         history: [],
+        ranks: [],
         runs: [],
         sequence: 0,
       });

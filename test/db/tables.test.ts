@@ -34,6 +34,12 @@ const samples: { [T in TableName]: [FullRow<T>, FullRow<T>] } = {
       first_seen_at: at,
       updated_at: at,
       archived_at: at,
+      department: 'Growth — Zahlungen',
+      priority_p10: 12.5,
+      priority_p90: 187.25,
+      p_top_n: 0.4375,
+      top_driver: 'conversion_uplift (62%)',
+      uncertainty_json: '{"value":{"p10":1,"p50":2,"p90":3},"tornado":[],"histogram":[]}',
     },
     {
       initiative_key: 'INIT-000002',
@@ -52,6 +58,12 @@ const samples: { [T in TableName]: [FullRow<T>, FullRow<T>] } = {
       first_seen_at: at,
       updated_at: at,
       archived_at: null,
+      department: null,
+      priority_p10: null,
+      priority_p90: null,
+      p_top_n: null,
+      top_driver: null,
+      uncertainty_json: null,
     },
   ],
   framework_scores: [
@@ -115,6 +127,10 @@ const samples: { [T in TableName]: [FullRow<T>, FullRow<T>] } = {
       last_updated_at: at,
       param_status: 'ok',
       metadata_origin: 'llm',
+      min: -0.5,
+      max: 2500.75,
+      distribution: 'lognormal',
+      source: 'Finance — monthly report',
       updated_at: at,
     },
     {
@@ -129,6 +145,10 @@ const samples: { [T in TableName]: [FullRow<T>, FullRow<T>] } = {
       last_updated_at: null,
       param_status: null,
       metadata_origin: null,
+      min: null,
+      max: null,
+      distribution: null,
+      source: null,
       updated_at: at,
     },
   ],
@@ -216,9 +236,49 @@ const samples: { [T in TableName]: [FullRow<T>, FullRow<T>] } = {
       created_at: at,
     },
   ],
+  rank_history: [
+    {
+      run_id: 7,
+      initiative_key: 'INIT-000001',
+      active_framework: 'MATH_MODEL',
+      strategic_priority_coefficient: 1.25,
+      priority_score: 93.75,
+      rank: 1,
+      recorded_at: at,
+    },
+    {
+      run_id: null,
+      initiative_key: 'INIT-000002',
+      active_framework: null,
+      strategic_priority_coefficient: null,
+      priority_score: null,
+      rank: null,
+      recorded_at: at,
+    },
+  ],
+  warnings: [
+    {
+      run_id: 7,
+      tab: 'Params',
+      row_number: 12,
+      column_name: 'value',
+      initiative_key: 'INIT-000001/MATH_MODEL/aov',
+      message: "value: 'n/a' is not a number — write a number, e.g. 1200",
+      link: 'https://docs.google.com/spreadsheets/d/abc/edit#gid=0&range=J12',
+    },
+    {
+      run_id: null,
+      tab: 'Backlog',
+      row_number: null,
+      column_name: null,
+      initiative_key: null,
+      message: 'the Backlog has no rows',
+      link: null,
+    },
+  ],
 };
 
-const tablesWithId = new Set<TableName>(['score_history', 'runs', 'llm_calls']);
+const tablesWithId = new Set<TableName>(['score_history', 'runs', 'llm_calls', 'rank_history', 'warnings']);
 const tableNames = Object.keys(samples) as TableName[];
 
 forEachDatabase((_kind, open) => {

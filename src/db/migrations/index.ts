@@ -13,6 +13,7 @@ import { initialMigration } from './0001-initial.js';
 import { paramsMetadataOriginMigration } from './0002-params-metadata-origin.js';
 import { runLocksMigration } from './0003-run-locks.js';
 import { initiativesArchivedAtMigration } from './0004-initiatives-archived-at.js';
+import { dashboardMigration } from './0005-dashboard.js';
 
 /** A migration that may define columns differently per engine (ids, doubles). */
 export interface SchemaMigration {
@@ -24,6 +25,7 @@ const migrations: Readonly<Record<string, SchemaMigration>> = {
   '0002-params-metadata-origin': paramsMetadataOriginMigration,
   '0003-run-locks': runLocksMigration,
   '0004-initiatives-archived-at': initiativesArchivedAtMigration,
+  '0005-dashboard': dashboardMigration,
 };
 
 /** The migrations' names, in the order they run. */

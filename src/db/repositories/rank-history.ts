@@ -1,0 +1,65 @@
+/**
+ * The `rank_history` table: an initiative's active framework, strategic priority coefficient,
+ * priority and rank, appended by a run in which one of them changed and never updated (as
+ * `score_history` is for scores). The state of every initiative as of run R is, per key, the
+ * latest row with `run_id` ≤ R: what `explain` compares and the dashboard's history draws.
+ */
+import { slices } from '../bulk.js';
+import type { NewRankHistoryRow, RankHistoryRow } from '../schema.js';
+import { type DbHandle, inTransaction, kyselyOf } from '../transaction.js';
+
+/** Rows inserted per statement (8 bound parameters each). */
+const HISTORY_SLICE = 500;
+
+/** Where a history is read up to: after run `runId`, or at the instant `at` (ISO-8601 UTC). */
+export type HistoryPoint = { runId: number } | { at: string };
+
+/**
+ * Appends the rows (ids assigned by the database; a nullable column left out is stored as null),
+ * 500 per statement, in one transaction (the caller's when `db` is one). Returns how many were inserted.
+ */
+export async function insertRankHistory(db: DbHandle, rows: Iterable<NewRankHistoryRow>): Promise<number> {
+  return inTransaction(db, async (trx) => {
+    let inserted = 0;
+    for (const slice of slices(rows, HISTORY_SLICE)) {
+      // Every column named in every row: a multi-row VALUES cannot leave one out portably.
+      await trx.insertInto('rank_history').values(slice.map(completeRow)).execute();
+      inserted += slice.length;
+    }
+    return inserted;
+  });
+}
+
+/** Every row, or one initiative's, oldest first. */
+export async function loadRankHistory(db: DbHandle, key?: string): Promise<RankHistoryRow[]> {
+  let query = kyselyOf(db).selectFrom('rank_history').selectAll();
+  if (key !== undefined) query = query.where('initiative_key', '=', key);
+  return query.orderBy('id').execute();
+}
+
+/**
+ * Each initiative's latest row: all of them, or as of `point` (rows of later runs, and rows with
+ * no run when `point` names a run, left out). In no particular order.
+ */
+export async function loadLatestRanks(db: DbHandle, point?: HistoryPoint): Promise<RankHistoryRow[]> {
+  const k = kyselyOf(db);
+  let latest = k
+    .selectFrom('rank_history as earlier')
+    .select((eb) => eb.fn.max('earlier.id').as('id'))
+    .groupBy('earlier.initiative_key');
+  if (point && 'runId' in point) latest = latest.where('earlier.run_id', '<=', point.runId);
+  else if (point) latest = latest.where('earlier.recorded_at', '<=', point.at);
+  return k.selectFrom('rank_history').selectAll().where('id', 'in', latest).execute();
+}
+
+function completeRow(row: NewRankHistoryRow): NewRankHistoryRow {
+  return {
+    run_id: row.run_id ?? null,
+    initiative_key: row.initiative_key,
+    active_framework: row.active_framework ?? null,
+    strategic_priority_coefficient: row.strategic_priority_coefficient ?? null,
+    priority_score: row.priority_score ?? null,
+    rank: row.rank ?? null,
+    recorded_at: row.recorded_at,
+  };
+}
