@@ -40,6 +40,9 @@ describe('selection', () => {
       'few distinct values': () => Math.floor(random.nextFloat() * 5),
       ascending: (i) => i,
       'periodic outliers': (i) => (i % 4 === 0 ? 1e6 + i : random.nextFloat()),
+      // A span that overflows to Infinity: found by selection instead.
+      'near the largest numbers': (i) => (i % 2 === 0 ? -1.7e308 : 1.7e308 * random.nextFloat()),
+      'all equal': () => 42,
     };
     for (const [shape, draw] of Object.entries(shapes)) {
       for (const count of [4096, 10_000, 30_001]) {

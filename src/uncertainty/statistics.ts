@@ -49,11 +49,30 @@ export function compactValues(column: Float64Array, into: Float64Array): number 
 
 /**
  * The quantiles (R's type 7: linear between the order statistics around (count − 1)·p) at `ps` of
- * `values[0..count)`, which it reorders. Only the lower order statistic of each quantile is
- * selected, middle first, each selection splitting the range for the others; the one just above
- * it is then the smallest value between it and the next selected one, a short scan.
+ * `values[0..count)`, which it may reorder. Exact: the order statistics a sort would give. Long
+ * columns go by buckets (`orderStatisticsByBuckets`); otherwise only the lower order statistic of
+ * each quantile is selected, middle first, each selection splitting the range for the others; the
+ * one just above it is then the smallest value between it and the next selected one, a short scan.
  */
 export function quantilesOf(values: Float64Array, count: number, ps: readonly number[]): number[] {
+  if (count >= BUCKETS_FROM) {
+    const ranks = new Set<number>();
+    for (const p of ps) {
+      const h = (count - 1) * p;
+      const k = Math.floor(h);
+      ranks.add(k);
+      if (h > k && k + 1 < count) ranks.add(k + 1);
+    }
+    const found = orderStatisticsByBuckets(values, count, [...ranks]);
+    if (found) {
+      return ps.map((p) => {
+        const h = (count - 1) * p;
+        const k = Math.floor(h);
+        const low = found.get(k)!;
+        return h === k || k + 1 >= count ? low : low + (h - k) * (found.get(k + 1)! - low);
+      });
+    }
+  }
   const floors = [...new Set(ps.map((p) => Math.floor((count - 1) * p)))].sort((a, b) => a - b);
   selectAll(values, 0, count, floors, 0, floors.length);
   return ps.map((p) => {
@@ -68,6 +87,81 @@ export function quantilesOf(values: Float64Array, count: number, ps: readonly nu
     for (let i = k + 2; i <= end; i++) if (values[i]! < high) high = values[i]!;
     return low + (h - k) * (high - low);
   });
+}
+
+/** From this many values on, quantilesOf finds order statistics by buckets. */
+const BUCKETS_FROM = 2048;
+/** Equal-width buckets between the least and the greatest value. */
+const BUCKETS = 1024;
+
+/**
+ * The order statistics `ranks` (0-based) of `values[0..count)`, exactly, in three passes and no
+ * comparison sort: the least and greatest value; how many values fall in each of BUCKETS equal
+ * slices of that span (the slice of a value never decreases as the value grows, so every value
+ * of one slice is ≤ every value of the next, and the counts say which slice holds each rank);
+ * then only the values of those slices are copied out and selected from — a few percent of the
+ * column, unless the values crowd into one slice (then it is merely no faster than selecting).
+ * Null when the span is not a finite number (values near ±Number.MAX_VALUE).
+ */
+function orderStatisticsByBuckets(
+  values: Float64Array,
+  count: number,
+  ranks: readonly number[],
+): Map<number, number> | null {
+  let least = values[0]!;
+  let greatest = least;
+  for (let i = 1; i < count; i++) {
+    const v = values[i]!;
+    if (v < least) least = v;
+    else if (v > greatest) greatest = v;
+  }
+  const found = new Map<number, number>();
+  if (least === greatest) {
+    for (const rank of ranks) found.set(rank, least);
+    return found;
+  }
+  const span = greatest - least;
+  if (!Number.isFinite(span)) return null;
+  const scale = BUCKETS / span;
+  const last = BUCKETS - 1;
+  const counts = new Int32Array(BUCKETS);
+  for (let i = 0; i < count; i++) {
+    const b = Math.min(last, ((values[i]! - least) * scale) | 0);
+    counts[b] = counts[b]! + 1;
+  }
+  // Each rank's slice, and how many values lie in the slices before it.
+  const sliceOf = new Map<number, { bucket: number; before: number }>();
+  const wanted = new Int32Array(BUCKETS).fill(-1);
+  const sorted = [...ranks].sort((a, b) => a - b);
+  let bucket = 0;
+  let before = 0;
+  let gathered = 0;
+  for (const rank of sorted) {
+    while (before + counts[bucket]! <= rank) before += counts[bucket++]!;
+    sliceOf.set(rank, { bucket, before });
+    if (wanted[bucket] === -1) {
+      wanted[bucket] = gathered;
+      gathered += counts[bucket]!;
+    }
+  }
+  // The wanted slices' values, each slice in its own stretch of `inside`.
+  const inside = new Float64Array(gathered);
+  const next = Int32Array.from(wanted);
+  for (let i = 0; i < count; i++) {
+    const v = values[i]!;
+    const b = Math.min(last, ((v - least) * scale) | 0);
+    const at = next[b]!;
+    if (at !== -1) {
+      inside[at] = v;
+      next[b] = at + 1;
+    }
+  }
+  for (const rank of sorted) {
+    const { bucket: b, before: under } = sliceOf.get(rank)!;
+    const start = wanted[b]!;
+    found.set(rank, selectNth(inside, start, start + counts[b]!, start + rank - under));
+  }
+  return found;
 }
 
 /** Puts each order statistic `ks[kFrom..kTo)` (ascending) of `values[from..to)` in its place. */
