@@ -29,3 +29,16 @@ export interface GlobalOptions {
 }
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, warnings: 3 } as const;
+
+/** Resolves on Ctrl-C (or a polite kill). */
+export function untilInterrupted(): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}

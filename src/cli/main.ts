@@ -150,11 +150,13 @@ export async function main(
   program
     .command('serve')
     .description(
-      'a read-only dashboard of the ranking, each initiative, the warnings and the LLM calls, with a JSON API, from the database; on 127.0.0.1 unless --host, which needs a token',
+      'a dashboard of the ranking, each initiative, the warnings and the LLM calls, with a JSON API, from the database; on 127.0.0.1 unless --host, which needs a token; with a token, runs can be queued (POST /api/runs, the Apps Script menu); --watch also runs when a workbook changed',
     )
     .option('--port <n>', 'the port to listen on (default 4310)')
     .option('--host <host>', 'the address to listen on (default 127.0.0.1); another one needs --token')
     .option('--token <token>', 'every request must carry it (default $PRODUCTOPS_TOKEN)')
+    .option('--watch', 'also run whenever a workbook changed, as productops watch does', false)
+    .option('--every <duration>', 'with --watch: how often to check (default 2m)')
     .action(async (opts: ServeOptions) => {
       exitCode = await serveCommand(opts, globals(), io);
     });

@@ -5,7 +5,8 @@
  *
  * Routes (GET only): `/` + `/api/ranking`, `/matrix` + `/api/matrix`, `/frameworks` +
  * `/api/frameworks`, `/initiatives/:key` + `/api/initiatives/:key`, `/warnings` + `/api/warnings`,
- * `/llm-calls` + `/api/llm-calls`, `/api/status`, and `/assets/style.css`.
+ * `/llm-calls` + `/api/llm-calls`, `/api/status`, and `/assets/style.css`. With an action queue,
+ * also the actions API under `/api/runs` (actions/routes.ts), the one place that asks for writes.
  */
 import { Hono } from 'hono';
 import type { Config } from '../config/index.js';
@@ -13,6 +14,7 @@ import type { Database } from '../db/index.js';
 import { type Explanation, explainHistory } from '../explain/index.js';
 import { UsageError } from '../shared/errors.js';
 import { accessControl } from './access.js';
+import { type ActionQueue, createActionRoutes } from './actions/index.js';
 import {
   type DashboardStatus,
   type InitiativeDetail,
@@ -48,6 +50,8 @@ export interface DashboardOptions {
   requireToken: boolean;
   /** Host names the Host header may carry; any when not given (access.ts: DNS rebinding). */
   allowedHosts?: readonly string[];
+  /** Runs asked for through `/api/runs`; without it, that API is not there. */
+  actions?: ActionQueue;
 }
 
 /**
@@ -132,6 +136,13 @@ export function createDashboardApp(options: DashboardOptions): Hono {
       },
     ),
   );
+
+  if (options.actions) {
+    app.route(
+      '/api/runs',
+      createActionRoutes({ database, queue: options.actions, writable: options.token !== undefined }),
+    );
+  }
 
   app.get(
     '/assets/style.css',

@@ -9,6 +9,8 @@ import { createAdaptorServer } from '@hono/node-server';
 import type { Config } from '../config/index.js';
 import type { Database } from '../db/index.js';
 import { ProductOpsError, UsageError } from '../shared/errors.js';
+import type { Logger } from '../shared/logging.js';
+import { type ActionExecutor, type ActionQueue, createActionQueue } from './actions/index.js';
 import { createDashboardApp } from './app.js';
 
 export const DEFAULT_HOST = '127.0.0.1';
@@ -41,13 +43,22 @@ export interface DashboardServerOptions {
   /** Default 4310; 0 picks a free port. */
   port?: number;
   token?: string;
+  /** Runs what `POST /api/runs` asks for; without it, the actions API is not there. */
+  executor?: ActionExecutor;
+  /** A line per run asked for, started and finished. */
+  logger?: Logger;
 }
 
 export interface DashboardServer {
   /** The address to open, with `?token=` when there is a token. */
   url: string;
   port: number;
-  /** Stops listening and ends open connections. */
+  /** The queue `POST /api/runs` feeds, when there is an executor: `serve --watch` queues its runs here too. */
+  actions?: ActionQueue;
+  /**
+   * Stops listening and ends open connections, then fails the runs still waiting and waits for
+   * the one running, so no workbook is left half-written.
+   */
   close(): Promise<void>;
 }
 
@@ -58,11 +69,19 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
   const { token } = options;
   assertServeAccess(host, token);
   const loopback = isLoopbackHost(host);
+  const actions = options.executor
+    ? createActionQueue({
+        database: options.database,
+        executor: options.executor,
+        ...(options.logger ? { logger: options.logger } : {}),
+      })
+    : undefined;
   const app = createDashboardApp({
     database: options.database,
     config: options.config,
     ...(token === undefined ? {} : { token }),
     requireToken: !loopback,
+    ...(actions ? { actions } : {}),
     // Without a token, the Host header is all that tells the visitor's own tab from a rebound domain.
     ...(token === undefined
       ? { allowedHosts: [...new Set([urlHost(host).toLowerCase(), 'localhost', '127.0.0.1', '[::1]'])] }
@@ -73,18 +92,21 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
     server.once('error', (error: NodeJS.ErrnoException) => reject(listenError(error, host, port)));
     server.listen(port, host, () => resolve());
   });
+  // Only now: a server that could not listen (another one has the port) leaves its requests alone.
+  await actions?.start();
   const bound = (server.address() as AddressInfo).port;
   const url = `http://${urlHost(host)}:${bound}/${token === undefined ? '' : `?token=${encodeURIComponent(token)}`}`;
   let closing: Promise<void> | undefined;
   return {
     url,
     port: bound,
+    ...(actions ? { actions } : {}),
     close: () => {
       closing ??= new Promise<void>((resolve) => {
         server.close(() => resolve());
         // A browser keeps its connection open; without this, closing would wait for it.
         server.closeAllConnections();
-      });
+      }).then(() => actions?.close());
       return closing;
     },
   };

@@ -21,7 +21,13 @@ export {
   loadFrameworkScores,
   upsertFrameworkScores,
 } from './repositories/framework-scores.js';
-export { archiveInitiatives, loadInitiatives, upsertInitiatives } from './repositories/initiatives.js';
+export {
+  archiveInitiatives,
+  type InitiativeTitle,
+  loadInitiatives,
+  loadInitiativeTitles,
+  upsertInitiatives,
+} from './repositories/initiatives.js';
 export { assignLlmCallsToRun, insertLlmCall, type NewLlmCall } from './repositories/llm-calls.js';
 export { loadMathModels, upsertMathModels } from './repositories/math-models.js';
 export { loadParams, upsertParams } from './repositories/params.js';
@@ -30,6 +36,7 @@ export {
   insertRankHistory,
   loadLatestRanks,
   loadRankHistory,
+  loadRanksAfterRuns,
 } from './repositories/rank-history.js';
 export { loadRowState, upsertRowState } from './repositories/row-state.js';
 export {
@@ -38,6 +45,15 @@ export {
   type RunLockOptions,
   RunLockTimeoutError,
 } from './repositories/run-lock.js';
+export {
+  failUnfinishedRunRequests,
+  finishRunRequest,
+  insertRunRequest,
+  loadRecentRunRequests,
+  loadRunRequest,
+  markRunRequestRunning,
+  type RunRequestEnding,
+} from './repositories/run-requests.js';
 export { insertRun } from './repositories/runs.js';
 export { loadScoreHistory } from './repositories/score-history.js';
 export {

@@ -112,11 +112,6 @@ export interface ScoreHistoryTable {
 }
 
 /**
- * The backend's memory of one sheet row: the shared-field cells as last seen and the backend
- * cells as last written, as a JSON object { column: value }. It tells a person's edit from the
- * backend's own writes (shared-field merge; edits in backend columns).
- */
-/**
  * An initiative's ranking inputs and result, appended by a run in which one of them changed (0005):
  * with `score_history`, what `explain` and the dashboard's history read.
  */
@@ -143,6 +138,11 @@ export interface WarningsTable {
   link: string | null;
 }
 
+/**
+ * The backend's memory of one sheet row: the shared-field cells as last seen and the backend
+ * cells as last written, as a JSON object { column: value }. It tells a person's edit from the
+ * backend's own writes (shared-field merge; edits in backend columns).
+ */
 export interface RowStateTable {
   tab: string;
   row_key: string;
@@ -188,6 +188,36 @@ export interface LlmCallsTable {
   created_at: string;
 }
 
+/** Where a run asked for through the actions API stands; `done` and `failed` are final. */
+export type RunRequestStatus = 'queued' | 'running' | 'done' | 'failed';
+
+/**
+ * A run asked for through `productops serve`'s actions API (0007), from the moment it is queued.
+ * The queue itself is in the server's memory: a server that stops marks what it left `failed`.
+ */
+export interface RunRequestsTable {
+  id: Generated<number>;
+  /** A flow command as the CLI names it: `run`, `models suggest`, `params seed`, … */
+  command: string;
+  /** The initiative keys the request was limited to, as a JSON array; null for every row. */
+  keys_json: string | null;
+  force: number;
+  /** Who asked, as the caller says (the spreadsheet user's e-mail); informational, not checked. */
+  requested_by: string | null;
+  status: RunRequestStatus;
+  queued_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  /** The `runs` row the run wrote; null until then, and for a run that wrote none (dry, failed). */
+  run_id: number | null;
+  /** Steps, notes and counts of a finished run, as JSON. */
+  summary_json: string | null;
+  /** The finished run's warnings (RunWarning[]) as JSON. */
+  warnings_json: string | null;
+  /** Why a failed request failed. */
+  error: string | null;
+}
+
 export interface Schema {
   initiatives: InitiativesTable;
   framework_scores: FrameworkScoresTable;
@@ -201,6 +231,7 @@ export interface Schema {
   llm_calls: LlmCallsTable;
   rank_history: RankHistoryTable;
   warnings: WarningsTable;
+  run_requests: RunRequestsTable;
 }
 
 /*
@@ -226,3 +257,5 @@ export type RowStateRow = Selectable<RowStateTable>;
 export type NewRowStateRow = Insertable<RowStateTable>;
 export type RunRow = Selectable<RunsTable>;
 export type NewRunRow = Omit<Insertable<RunsTable>, 'id'>;
+export type RunRequestRow = Selectable<RunRequestsTable>;
+export type NewRunRequestRow = Omit<Insertable<RunRequestsTable>, 'id'>;

@@ -2,13 +2,18 @@
  * `explain` on the database: reads an initiative's recorded history and the other initiatives'
  * ranks, then explains (explain.ts, pure) the last change of its score, the change since a run or
  * a date, or every step of its history (the dashboard's initiative page).
+ *
+ * The dashboard calls it on every initiative page, so it reads narrowly: the other initiatives'
+ * ranks (key and rank only, every run of the history in two queries) and the titles of only those
+ * that passed it or fell behind — a backlog of 5,000 has 5,000 of each.
  */
 import {
   type DbHandle,
   type HistoryPoint,
-  loadInitiatives,
+  loadInitiativeTitles,
   loadLatestRanks,
   loadRankHistory,
+  loadRanksAfterRuns,
   loadScoreHistory,
   type RankHistoryRow,
   type ScoreHistoryRow,
@@ -48,7 +53,7 @@ export async function explainInitiative(
   options: ExplainOptions = {},
 ): Promise<Explanation | null> {
   const since = options.since === undefined ? undefined : parseSince(options.since);
-  const { history, titles } = await loadHistory(database, key);
+  const { history, title } = await loadHistory(database, key);
   let from: InitiativeState | null;
   let to: InitiativeState | null;
   let othersFrom: HistoryPoint | undefined = since;
@@ -66,14 +71,16 @@ export async function explainInitiative(
   }
   if (!from || !to) return null;
   const ranks = rankCache(database);
-  return explainChange(from, to, {
+  const explanation = explainChange(from, to, {
     key,
-    title: titles.get(key)!,
+    title,
     ranksFrom: await ranks(othersFrom),
     ranksTo: await ranks(since ? undefined : { runId: to.run }),
-    titles,
+    titles: UNNAMED,
     ...(options.frameworks ? { frameworks: options.frameworks } : {}),
   });
+  await nameRankMoves(database, [explanation]);
+  return explanation;
 }
 
 /**
@@ -85,25 +92,41 @@ export async function explainHistory(
   key: string,
   options: Pick<ExplainOptions, 'frameworks'> = {},
 ): Promise<Explanation[]> {
-  const { history, titles } = await loadHistory(database, key);
+  const { history, title } = await loadHistory(database, key);
   const steps = scoreSteps(history);
-  const ranks = rankCache(database);
-  const explanations: Explanation[] = [];
-  for (let index = 1; index < steps.length; index++) {
-    const from = steps[index - 1]!;
-    const to = steps[index]!;
-    explanations.push(
-      explainChange(from, to, {
-        key,
-        title: titles.get(key)!,
-        ranksFrom: await ranks({ runId: from.run }),
-        ranksTo: await ranks({ runId: to.run }),
-        titles,
-        ...(options.frameworks ? { frameworks: options.frameworks } : {}),
-      }),
-    );
-  }
+  if (steps.length < 2) return [];
+  const ranks = await loadRanksAfterRuns(
+    database,
+    steps.map((step) => step.run),
+  );
+  const explanations = steps.slice(1).map((to, index) => {
+    const from = steps[index]!;
+    return explainChange(from, to, {
+      key,
+      title,
+      ranksFrom: ranks.get(from.run)!,
+      ranksTo: ranks.get(to.run)!,
+      titles: UNNAMED,
+      ...(options.frameworks ? { frameworks: options.frameworks } : {}),
+    });
+  });
+  await nameRankMoves(database, explanations);
   return explanations;
+}
+
+/** What the explanations are made with: no titles yet, nameRankMoves reads the few they need. */
+const UNNAMED: ReadonlyMap<string, string> = new Map();
+
+/** Gives each initiative that passed or fell behind its title (empty for a key no longer known). */
+async function nameRankMoves(database: DbHandle, explanations: readonly Explanation[]): Promise<void> {
+  const moves = explanations.flatMap((e) => [...e.rank.passedBy, ...e.rank.fellBehind]);
+  if (moves.length === 0) return;
+  const rows = await loadInitiativeTitles(
+    database,
+    moves.map((move) => move.key),
+  );
+  const titles = new Map(rows.map((row) => [row.initiative_key, row.title]));
+  for (const move of moves) move.title = titles.get(move.key) ?? '';
 }
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
@@ -151,9 +174,8 @@ function rankCache(database: DbHandle) {
 async function loadHistory(
   database: DbHandle,
   key: string,
-): Promise<{ history: InitiativeHistory; titles: Map<string, string> }> {
-  const initiatives = await loadInitiatives(database);
-  const initiative = initiatives.find((i) => i.initiative_key === key);
+): Promise<{ history: InitiativeHistory; title: string }> {
+  const [initiative] = await loadInitiativeTitles(database, [key]);
   if (!initiative) {
     throw new UsageError(
       `no initiative '${key}' in the database (keys look like INIT-000001; a new one is known after 'productops run')`,
@@ -164,7 +186,7 @@ async function loadHistory(
   const ranks = (await loadRankHistory(database, key)).filter((r) => r.run_id !== null).map(rankRecord);
   return {
     history: { scores, ranks, framework: initiative.active_framework },
-    titles: new Map(initiatives.map((i) => [i.initiative_key, i.title])),
+    title: initiative.title,
   };
 }
 

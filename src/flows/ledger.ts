@@ -123,6 +123,8 @@ export class Ledger {
   reservedKeys?: { next: number; last: number };
   /** `key|model` → when a suggestion was last asked for it (debounce). */
   readonly suggestedAt = new Map<string, string>();
+  /** RunOptions.onlyKeys: the initiatives the LLM steps and param seeding are limited to; all when null. */
+  onlyKeys: ReadonlySet<string> | null = null;
 
   constructor(
     readonly tables: RunTables,

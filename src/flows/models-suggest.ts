@@ -24,6 +24,7 @@ function eligibleModels(
   const now = Date.parse(ledger.now);
   const out: [BoardInitiative, BoardModel, TabRecord<MathModelsTab>][] = [];
   for (const i of board.initiatives.values()) {
+    if (ledger.onlyKeys && !ledger.onlyKeys.has(i.key)) continue;
     for (const m of i.models) {
       // A row this run appends has no record: nothing describes it yet.
       const r = ledger.modelRecords.get(modelRowKey(i.key, m.name));

@@ -19,11 +19,15 @@ import { initiativeContext, type LlmDeps, type LlmSession, recordCalls } from '.
 
 const FLOW = 'params seed' as const;
 
-/** Input names of approved, valid formulas that have no Params row yet, per initiative. */
-function namesToSeed(board: Scoreboard): Map<string, string[]> {
+/**
+ * Input names of approved, valid formulas that have no Params row yet, per initiative (of
+ * `onlyKeys` when given).
+ */
+function namesToSeed(board: Scoreboard, onlyKeys: ReadonlySet<string> | null): Map<string, string[]> {
   const existing = new Set(board.params.map((p) => paramId(p.key, p.framework, p.name)));
   const wanted = new Map<string, string[]>();
   for (const i of board.initiatives.values()) {
+    if (onlyKeys && !onlyKeys.has(i.key)) continue;
     for (const name of board.formulaInputs(i)) {
       const id = paramId(i.key, 'MATH_MODEL', name);
       // A shared assumption defines it for every initiative (a person may still add its own row).
@@ -42,7 +46,7 @@ export async function suggestMetadata(
   llm: LlmDeps,
   session: LlmSession,
 ): Promise<Map<string, Map<string, ParamMetadata>>> {
-  const wanted = namesToSeed(board);
+  const wanted = namesToSeed(board, ledger.onlyKeys);
   const out = new Map<string, Map<string, ParamMetadata>>();
   const jobs: { i: BoardInitiative; m: BoardModel; names: string[] }[] = [];
   for (const [key, names] of wanted) {
@@ -92,7 +96,7 @@ export function runParamsSeed(
   ledger: Ledger,
   metadata: Map<string, Map<string, ParamMetadata>> = new Map(),
 ): FlowReport {
-  for (const [key, names] of namesToSeed(board)) {
+  for (const [key, names] of namesToSeed(board, ledger.onlyKeys)) {
     for (const name of names) {
       const meta = metadata.get(key)?.get(name) ?? heuristicMetadata(name, key);
       const row = ledger.append(FLOW, 'params', {

@@ -117,6 +117,8 @@ export interface RunReport {
   notes: string[];
   /** With `RunOptions.simulation`: every initiative's uncertainty, in rank order, unranked last. */
   simulation?: SimulatedInitiativeReport[];
+  /** The `runs` row this command wrote; absent on a dry run and without a database. */
+  runId?: number;
   /**
    * Dry runs only: every cell the run would write, per tab in write order, by row and column
    * (new header cells and the non-blank cells of appended rows included).
@@ -131,6 +133,12 @@ export interface RunOptions {
   notes?: string[];
   /** Report every initiative's uncertainty in detail (`productops simulate`). */
   simulation?: boolean;
+  /**
+   * Only these initiatives get LLM formula suggestions and new Params rows (the rows a person
+   * selected in the sheet); every other step still covers every row, since scores and ranks depend
+   * on all of them. Every initiative when not given.
+   */
+  onlyKeys?: ReadonlySet<string>;
 }
 
 const MAX_ATTEMPTS = 3;
@@ -310,10 +318,12 @@ async function runOnce(deps: RunDeps, options: RunOptions, llmSession: LlmSessio
   const memory: Memory = deps.database ? await loadMemory(deps.database) : emptyMemory();
   const now = (deps.now ?? (() => new Date()))().toISOString();
   const ledger = new Ledger(tables, memory, options.include, now);
+  if (options.onlyKeys) ledger.onlyKeys = options.onlyKeys;
   const board = new Scoreboard(deps.frameworks ?? DEFAULT_FRAMEWORKS);
   if (deps.database && !options.dryRun) await reserveKeys(deps.database, ledger);
   const progress = progressLog(deps, tables);
   await planAll(board, ledger, deps.config.ranking, deps.config.uncertainty, deps.llm, llmSession, progress);
+  noteUnknownKeys(board, ledger);
 
   // One write per workbook, with only the changes of the included flows.
   const writes = new Map<SheetStore, TabWrite[]>();
@@ -326,6 +336,7 @@ async function runOnce(deps: RunDeps, options: RunOptions, llmSession: LlmSessio
     if (options.dryRun) planned.push(...plannedCells(changes, write));
   }
   countCells(ledger);
+  let runId: number | undefined;
   if (!options.dryRun) {
     for (const [store, changes] of writes) {
       const cells = changes.reduce((n, c) => n + (c.updates?.length ?? 0) + (c.appends?.length ?? 0), 0);
@@ -345,7 +356,7 @@ async function runOnce(deps: RunDeps, options: RunOptions, llmSession: LlmSessio
     if (writes.size > 0) collectGarbage();
     if (deps.database) {
       progress('saving to the database');
-      const runId = await recordRun(deps.database, options, ledger);
+      runId = await recordRun(deps.database, options, ledger);
       try {
         await llmSession.assignRun(runId);
         await saveMemory(deps.database, board, ledger, runId);
@@ -359,7 +370,16 @@ async function runOnce(deps: RunDeps, options: RunOptions, llmSession: LlmSessio
   }
   const result = report(board, ledger, options);
   if (options.dryRun) result.plannedCells = planned;
+  if (runId !== undefined) result.runId = runId;
   return result;
+}
+
+/** Keys of `onlyKeys` the Backlog does not have: a selection that missed, said rather than ignored. */
+function noteUnknownKeys(board: Scoreboard, ledger: Ledger): void {
+  const unknown = [...(ledger.onlyKeys ?? [])].filter((key) => !board.initiatives.has(key));
+  if (unknown.length > 0) {
+    ledger.notes.push(`Not on the Backlog, so nothing was done for: ${unknown.join(', ')}.`);
+  }
 }
 
 /**

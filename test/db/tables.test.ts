@@ -276,9 +276,46 @@ const samples: { [T in TableName]: [FullRow<T>, FullRow<T>] } = {
       link: null,
     },
   ],
+  run_requests: [
+    {
+      command: 'models suggest',
+      keys_json: '["INIT-000001","INIT-000002"]',
+      force: 1,
+      requested_by: 'pm@example.com',
+      status: 'done',
+      queued_at: at,
+      started_at: at,
+      finished_at: at,
+      run_id: 7,
+      summary_json: '{"steps":[],"notes":[]}',
+      warnings_json: '[]',
+      error: 'the workbook is open in Excel',
+    },
+    {
+      command: 'run',
+      keys_json: null,
+      force: 0,
+      requested_by: null,
+      status: 'queued',
+      queued_at: at,
+      started_at: null,
+      finished_at: null,
+      run_id: null,
+      summary_json: null,
+      warnings_json: null,
+      error: null,
+    },
+  ],
 };
 
-const tablesWithId = new Set<TableName>(['score_history', 'runs', 'llm_calls', 'rank_history', 'warnings']);
+const tablesWithId = new Set<TableName>([
+  'score_history',
+  'runs',
+  'llm_calls',
+  'rank_history',
+  'warnings',
+  'run_requests',
+]);
 const tableNames = Object.keys(samples) as TableName[];
 
 forEachDatabase((_kind, open) => {

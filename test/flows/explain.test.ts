@@ -148,6 +148,7 @@ forEachDatabase((_kind, open) => {
         llm_calls: 0,
         rank_history: 0,
         warnings: 0,
+        run_requests: 0,
       } satisfies Record<keyof Schema, 0>).filter((t) => t !== 'runs') as (keyof Schema)[];
       const snapshot = async () =>
         Object.fromEntries(

@@ -1,5 +1,6 @@
 /** The flow commands: `run`, and each flow on its own (CLI.md). */
 import type { Config } from '../../config/index.js';
+import type { Database } from '../../db/index.js';
 import {
   FLOWS,
   type FlowName,
@@ -29,6 +30,8 @@ export interface LlmCommandOptions {
   force?: boolean;
   /** Run without the LLM even when one is configured (the demo: offline and reproducible). */
   off?: boolean;
+  /** RunOptions.onlyKeys: the rows selected in the sheet (the actions API); every row when not given. */
+  onlyKeys?: readonly string[];
 }
 
 /** --top N and --all, as commander parses them. */
@@ -101,8 +104,10 @@ export async function runCommand(
   llmOptions: LlmCommandOptions = {},
   /** Lines for the summary from the caller (the demo's). */
   extraNotes: readonly string[] = [],
+  /** An open database to run on instead of the config's (openWorkspace: the server's own). */
+  database?: Database,
 ): Promise<{ code: number; report: RunReport }> {
-  const ws = await openWorkspace(options, io);
+  const ws = await openWorkspace(options, io, database ? { database } : {});
   try {
     const notes: string[] = [...ws.notes, ...extraNotes];
     const usesLlm = include.includes('models suggest') || include.includes('params seed');
@@ -110,7 +115,13 @@ export async function runCommand(
     if (usesLlm && !llm) notes.push(llmOptions.off ? DEMO_LLM_NOTE : LLM_OFF_NOTE);
     const report = await runFlows(
       { ...workspaceDeps(ws, options, io), ...(llm ? { llm } : {}) },
-      { command, include: new Set(include), dryRun: options.dryRun, notes },
+      {
+        command,
+        include: new Set(include),
+        dryRun: options.dryRun,
+        notes,
+        ...(llmOptions.onlyKeys ? { onlyKeys: new Set(llmOptions.onlyKeys) } : {}),
+      },
     );
     printReport(report, options, io, rankingLimit);
     const code = options.strict && report.warnings.length > 0 ? EXIT.warnings : EXIT.ok;

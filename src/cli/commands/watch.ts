@@ -4,6 +4,7 @@
  * stops after the run in progress. The timing lives in src/watch; this file wires it to the
  * config, the run and the terminal.
  */
+import type { Config } from '../../config/index.js';
 import { ProductOpsError, UsageError } from '../../shared/errors.js';
 import { redactUrls } from '../../shared/redact.js';
 import {
@@ -11,11 +12,11 @@ import {
   formatDuration,
   parseEvery,
   type WatchEvent,
+  type WorkbookWatch,
   watchWorkbooks,
 } from '../../watch/index.js';
-import { type CliIo, EXIT, type GlobalOptions } from '../io.js';
+import { type CliIo, EXIT, type GlobalOptions, untilInterrupted } from '../io.js';
 import { ALL_FLOWS, cliLogger, type RankingOptions, rankingLimit, runCommand } from './flows.js';
-import { untilInterrupted } from './serve.js';
 import { workspaceConfig } from './workspace.js';
 
 export interface WatchOptions extends RankingOptions {
@@ -33,8 +34,28 @@ export async function watchCommand(
   const every = parseEvery(opts.every ?? DEFAULT_EVERY);
   const limit = rankingLimit(opts, 20);
   const config = workspaceConfig(options, io);
-  const logger = cliLogger(options, io);
+  const watch = await startWatching(config, every, options, io, async () => {
+    await runCommand('run', ALL_FLOWS, options, io, limit);
+  });
+  await Promise.race([stopped(), watch.done]);
+  cliLogger(options, io).info('stopping after the run in progress, if any (Ctrl-C again quits at once)');
+  await watch.stop();
+  return EXIT.ok;
+}
 
+/**
+ * Watches the config's workbooks, `run` being what a settled change does, with the watcher's
+ * events as log lines and, unless quiet, a line at start naming what is watched and what the
+ * checks cost. Shared by `watch` and `serve --watch`.
+ */
+export async function startWatching(
+  config: Config,
+  every: number,
+  options: GlobalOptions,
+  io: CliIo,
+  run: () => Promise<void>,
+): Promise<WorkbookWatch> {
+  const logger = cliLogger(options, io);
   const logEvent = (event: WatchEvent): void => {
     switch (event.kind) {
       case 'checked':
@@ -81,9 +102,7 @@ export async function watchCommand(
     env: io.env,
     every,
     onEvent: logEvent,
-    onChange: async () => {
-      await runCommand('run', ALL_FLOWS, options, io, limit);
-    },
+    onChange: run,
   });
   const labels = watch.workbooks.map((w) => w.label);
   if (options.json) {
@@ -96,11 +115,7 @@ export async function watchCommand(
     );
   }
   if (watch.quotaWarning) logger.warn(watch.quotaWarning);
-
-  await Promise.race([stopped(), watch.done]);
-  logger.info('stopping after the run in progress, if any (Ctrl-C again quits at once)');
-  await watch.stop();
-  return EXIT.ok;
+  return watch;
 }
 
 const capitalized = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);

@@ -21,11 +21,16 @@ export function workspaceConfig(options: GlobalOptions, io: CliIo): Config {
   return loadConfig({ path: options.config, cwd: io.cwd, env: io.env });
 }
 
-/** `requireWorkbooks`: a missing .xlsx workbook is an error (false for `init`, which creates them). */
+/**
+ * `requireWorkbooks`: a missing .xlsx workbook is an error (false for `init`, which creates them).
+ * `database`: an open database to use instead of opening the config's, left open by `close()`
+ * (the server's own: on SQLite, a second connection in the same process would block the process
+ * while the run's transaction is open, instead of waiting for it).
+ */
 export async function openWorkspace(
   options: GlobalOptions,
   io: CliIo,
-  { requireWorkbooks = true }: { requireWorkbooks?: boolean } = {},
+  { requireWorkbooks = true, database: shared }: { requireWorkbooks?: boolean; database?: Database } = {},
 ): Promise<Workspace> {
   const config = workspaceConfig(options, io);
   const backlog = await createSheetStore(config.backlog, io.env);
@@ -44,7 +49,9 @@ export async function openWorkspace(
   const notes: string[] = [];
   const url = config.database.url;
   let database: Database | null;
-  if (options.dryRun) {
+  if (shared) {
+    database = shared;
+  } else if (options.dryRun) {
     // A dry run writes nothing: no new database file, no migration. Without a usable database it
     // starts from no memory, and says why.
     const file = localDatabaseFile(url, config.baseDir);
@@ -68,7 +75,7 @@ export async function openWorkspace(
     database,
     notes,
     close: async () => {
-      await database?.close();
+      if (database !== shared) await database?.close();
     },
   };
 }

@@ -404,35 +404,3 @@ describe('rangeBar', () => {
     expectChart(rangeBar(1, 2, 1.5, [0, 3], { label: EVIL }), 'range-bar', `${EVIL}: P10 1 to P90 2, 1.5`);
   });
 });
-
-describe('rendering time', () => {
-  it('draws an initiative page’s three charts well within the page budget', () => {
-    const bins = Array.from({ length: 20 }, (_, i) => ({
-      from: i * 10,
-      to: i * 10 + 10,
-      count: 1 + ((i * 7) % 13),
-    }));
-    const bars = Array.from({ length: 8 }, (_, i) => ({
-      name: `param_${i}`,
-      low: 100 - i,
-      high: 100 + 2 * i,
-      swing: 3 * i,
-      share: i / 28,
-    }));
-    const points = Array.from({ length: 30 }, (_, i) => ({
-      at: new Date(Date.UTC(2025, 0, 1 + 3 * i)).toISOString(),
-      value: 10 + (i % 7),
-      rank: 1 + (i % 5),
-    }));
-    const render = () => [histogramChart(bins), tornadoChart(bars, 100), historyChart(points)];
-    render();
-    const times: number[] = [];
-    for (let i = 0; i < 5; i++) {
-      const start = performance.now();
-      render();
-      times.push(performance.now() - start);
-    }
-    // Generous: it takes ~20 ms on an idle laptop-class core; this only catches a render gone quadratic.
-    expect(Math.min(...times)).toBeLessThan(250);
-  });
-});

@@ -14,6 +14,7 @@ import { paramsMetadataOriginMigration } from './0002-params-metadata-origin.js'
 import { runLocksMigration } from './0003-run-locks.js';
 import { initiativesArchivedAtMigration } from './0004-initiatives-archived-at.js';
 import { dashboardMigration } from './0005-dashboard.js';
+import { runRequestsMigration } from './0007-run-requests.js';
 
 /** A migration that may define columns differently per engine (ids, doubles). */
 export interface SchemaMigration {
@@ -26,6 +27,7 @@ const migrations: Readonly<Record<string, SchemaMigration>> = {
   '0003-run-locks': runLocksMigration,
   '0004-initiatives-archived-at': initiativesArchivedAtMigration,
   '0005-dashboard': dashboardMigration,
+  '0007-run-requests': runRequestsMigration,
 };
 
 /** The migrations' names, in the order they run. */

@@ -52,6 +52,64 @@ export async function loadLatestRanks(db: DbHandle, point?: HistoryPoint): Promi
   return k.selectFrom('rank_history').selectAll().where('id', 'in', latest).execute();
 }
 
+/**
+ * Every initiative's rank as of each run of `runIds`, by run then key: per key, the rank of its
+ * latest row (the highest id) with `run_id` ≤ that run — what `loadLatestRanks({ runId })` says for
+ * each run, a key with no row by then left out. Two queries however many runs: the ranks as of the
+ * first run, then the rows of the runs up to the last, applied in order (the latest row as of a
+ * later run is the latest of the first run's and of those). Only the key and rank are read:
+ * building 5,000 whole rows costs several times what the query does.
+ */
+export async function loadRanksAfterRuns(
+  db: DbHandle,
+  runIds: Iterable<number>,
+): Promise<Map<number, Map<string, number | null>>> {
+  const runs = [...new Set(runIds)].sort((a, b) => a - b);
+  const ranks = new Map<number, Map<string, number | null>>();
+  const first = runs[0];
+  const last = runs.at(-1);
+  if (first === undefined || last === undefined) return ranks;
+  const k = kyselyOf(db);
+  const latest = k
+    .selectFrom('rank_history as earlier')
+    .select((eb) => eb.fn.max('earlier.id').as('id'))
+    .where('earlier.run_id', '<=', first)
+    .groupBy('earlier.initiative_key');
+  const current = new Map<string, { id: number; rank: number | null }>();
+  for (const row of await k
+    .selectFrom('rank_history')
+    .select(['id', 'initiative_key', 'rank'])
+    .where('id', 'in', latest)
+    .execute()) {
+    current.set(row.initiative_key, row);
+  }
+  const later =
+    last === first
+      ? []
+      : await k
+          .selectFrom('rank_history')
+          .select(['id', 'initiative_key', 'run_id', 'rank'])
+          .where('run_id', '>', first)
+          .where('run_id', '<=', last)
+          .orderBy('run_id')
+          .orderBy('id')
+          .execute();
+  let next = 0;
+  for (const run of runs) {
+    for (; next < later.length && later[next]!.run_id! <= run; next++) {
+      const row = later[next]!;
+      const known = current.get(row.initiative_key);
+      // Rows are appended run after run, so the later run's row is normally the later one; the
+      // highest id decides, as in loadLatestRanks, should a run's rows ever have been written late.
+      if (!known || row.id > known.id) current.set(row.initiative_key, row);
+    }
+    const asOfRun = new Map<string, number | null>();
+    for (const [key, row] of current) asOfRun.set(key, row.rank);
+    ranks.set(run, asOfRun);
+  }
+  return ranks;
+}
+
 function completeRow(row: NewRankHistoryRow): NewRankHistoryRow {
   return {
     run_id: row.run_id ?? null,
