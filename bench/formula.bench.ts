@@ -15,30 +15,13 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { compile } from 'mathjs';
 import { compileScript } from '../src/formula/index.js';
+import { SIX_STEP_SCRIPT, SIX_STEP_VALUES } from './six-step-example.js';
 
 type Values = Record<string, number>;
 type Evaluate = (params: Values) => Values;
 
-/** The six-step example of FORMULA.md. */
-const SCRIPT = `ticket_savings = ticket_reduction_per_month * cost_per_ticket * horizon_months
-churn_savings  = churn_reduction * affected_customers * customer_lifetime_value   # per year
-total_cost     = one_off_cost + monthly_running_cost * horizon_months
-value   = ticket_savings + churn_savings - total_cost
-effort  = effort_days
-overall = value / effort
-`;
-
-const PARAMS: Values = {
-  ticket_reduction_per_month: 100,
-  cost_per_ticket: 5,
-  horizon_months: 12,
-  churn_reduction: 0.01,
-  affected_customers: 1000,
-  customer_lifetime_value: 500,
-  one_off_cost: 1000,
-  monthly_running_cost: 100,
-  effort_days: 10,
-};
+const SCRIPT = SIX_STEP_SCRIPT;
+const PARAMS: Values = SIX_STEP_VALUES;
 const EXPECTED: Values = {
   ticket_savings: 6000,
   churn_savings: 5000,

@@ -33,6 +33,7 @@ import {
   sample,
   stream,
 } from '../src/uncertainty/index.js';
+import { SIX_STEP_SCRIPT, SIX_STEP_VALUES } from './six-step-example.js';
 
 /** The engine measured: compileScript and simulate, from src/ (run by tsx) or from dist/. */
 interface Engine {
@@ -50,28 +51,9 @@ async function fromDist(): Promise<Engine> {
   return { compileScript: formula.compileScript, simulate: engine.simulate };
 }
 
-/** The six-step example of FORMULA.md. */
-const SCRIPT = `# Ticket savings
-ticket_savings = ticket_reduction_per_month * cost_per_ticket * horizon_months
-churn_savings  = churn_reduction * affected_customers * customer_lifetime_value   # per year
-total_cost     = one_off_cost + monthly_running_cost * horizon_months
-value   = ticket_savings + churn_savings - total_cost
-effort  = effort_days
-overall = value / effort
-`;
-
+const SCRIPT = SIX_STEP_SCRIPT;
 /** FORMULA.md's plausible values (they give value 8,800, overall 880). */
-const PLAUSIBLE: Record<string, number> = {
-  ticket_reduction_per_month: 100,
-  cost_per_ticket: 5,
-  horizon_months: 12,
-  churn_reduction: 0.01,
-  affected_customers: 1000,
-  customer_lifetime_value: 500,
-  one_off_cost: 1000,
-  monthly_running_cost: 100,
-  effort_days: 10,
-};
+const PLAUSIBLE = SIX_STEP_VALUES;
 
 const REPEATS = 5;
 const SAMPLES = 10_000;
