@@ -1,3 +1,5 @@
+import { formatPercent, isFiniteNumber } from '../charts/numbers.js';
+
 /**
  * Numbers and times as the pages print them. Tables show scores the way the Backlog does (a
  * thousands separator, at most a few decimals), so a number on a page can be found in the sheet.
@@ -18,7 +20,7 @@ export function formatNumber(x: number | null | undefined): string {
 
 /** A chance (0–1) as a whole percent: `0.57` → `57%`. */
 export function formatChance(x: number | null | undefined): string {
-  return x === null || x === undefined || !Number.isFinite(x) ? '' : `${Math.round(x * 100)}%`;
+  return isFiniteNumber(x) ? formatPercent(x) : '';
 }
 
 /** An ISO-8601 UTC timestamp as `2026-11-29 23:32 UTC`: a person's reading, the machine's in `datetime`. */
