@@ -71,6 +71,33 @@ export interface CompiledScript {
     length: number,
     only?: readonly string[],
   ): ColumnResults;
+  /**
+   * `evaluateColumns` prepared once for many calls, for callers that evaluate stretches of samples
+   * (Monte Carlo keeps its columns short enough to stay in the processor's cache): the same values,
+   * written into the caller's arrays, with no per-call lookups. `only` as in `evaluateColumns`.
+   */
+  columnEvaluator(only?: readonly string[]): ColumnEvaluator;
+}
+
+/** A prepared column evaluation (`CompiledScript.columnEvaluator`). */
+export interface ColumnEvaluator {
+  /** The outputs written, in order: those of `only` the script assigns, or every assigned name. */
+  readonly outputs: readonly string[];
+  /**
+   * Evaluates samples 0 … length − 1 of `inputs` (one Float64Array per script input, in the
+   * order of `CompiledScript.inputs`) and writes output k of sample i to `outputs[k][at + i]`.
+   * Returns how many samples failed and the index (in `inputs`) of the first, −1 when none did;
+   * failed samples get NaN in every output, as in `evaluateColumns`. Arrays of the wrong kind, too
+   * few of them, or too short throw a RangeError.
+   */
+  run(
+    inputs: readonly Float64Array[],
+    outputs: readonly Float64Array[],
+    length: number,
+    at?: number,
+  ): { failures: number; first: number };
+  /** The EvaluationError message `evaluate` throws for sample `index` of `inputs` (which failed). */
+  failure(inputs: readonly Float64Array[], index: number): string;
 }
 
 /** What `evaluateColumns` returns. */
@@ -102,13 +129,14 @@ interface Helpers extends FunctionHelpers {
 }
 
 /**
- * The generated column loop: reads `inputs[k][i]`, writes `outputs[k][i]` for `i < length`, and
+ * The generated column loop: reads `inputs[k][i]`, writes `outputs[k][at + i]` for `i < length`, and
  * says how many samples failed and which failed first (-1 when none did).
  */
 type ColumnKernel = (
-  inputs: Float64Array[],
-  outputs: Float64Array[],
+  inputs: readonly Float64Array[],
+  outputs: readonly Float64Array[],
   length: number,
+  at: number,
 ) => { failures: number; first: number };
 
 const BASE_HELPERS = ['params', 'input', 'notFinite', 'notFiniteAt', 'div'];
@@ -205,8 +233,18 @@ export function compileAnalyzed(
     ...[...inputs, ...outputs].map(internalize),
   ) as CompiledScript['evaluate'];
 
-  /** A column loop per set of outputs written (all of them under ''), generated on first use. */
-  const kernels = new Map<string, ColumnKernel>();
+  /** A prepared column evaluation per set of outputs written (all of them under ''), built on first use. */
+  const evaluators = new Map<string, ColumnEvaluator>();
+  const columnEvaluator = (only?: readonly string[]): ColumnEvaluator => {
+    const written = only ? outputs.filter((name) => only.includes(name)) : outputs;
+    const key = only ? `only:${written.join('\n')}` : '';
+    let evaluator = evaluators.get(key);
+    if (!evaluator) {
+      evaluator = prepareColumns(columnKernel(text, inputs, written, slotOf), evaluate, inputs, written);
+      evaluators.set(key, evaluator);
+    }
+    return evaluator;
+  };
   const evaluateColumns = (
     columns: Readonly<Record<string, Float64Array>>,
     length: number,
@@ -217,14 +255,11 @@ export function compileAnalyzed(
     if (columns === null || typeof columns !== 'object')
       throw evaluationError('params-not-object', 0, undefined, { value: columns });
     const inputColumns = inputs.map((name) => readColumn(columns, name, length, firstRead.get(name)));
-    const written = only ? outputs.filter((name) => only.includes(name)) : outputs;
-    const key = only ? `only:${written.join('\n')}` : '';
-    let kernel = kernels.get(key);
-    if (!kernel) kernels.set(key, (kernel = columnKernel(text, inputs, written, slotOf)));
-    const outputColumns = written.map(() => new Float64Array(length));
-    const { failures, first } = kernel(inputColumns, outputColumns, length);
+    const evaluator = columnEvaluator(only);
+    const outputColumns = evaluator.outputs.map(() => new Float64Array(length));
+    const { failures, first } = evaluator.run(inputColumns, outputColumns, length);
     const record: Record<string, Float64Array> = {};
-    written.forEach((name, i) => {
+    evaluator.outputs.forEach((name, i) => {
       // Own data properties, `__proto__` included, as in the record `evaluate` returns.
       Object.defineProperty(record, name, {
         value: outputColumns[i],
@@ -234,17 +269,57 @@ export function compileAnalyzed(
       });
     });
     if (failures === 0) return { outputs: record, failures };
-    return { outputs: record, failures, firstFailure: failureOf(evaluate, inputs, inputColumns, first) };
+    return { outputs: record, failures, firstFailure: evaluator.failure(inputColumns, first) };
   };
 
-  return { inputs: [...inputs], outputs: [...outputs], warnings: [...warnings], evaluate, evaluateColumns };
+  return {
+    inputs: [...inputs],
+    outputs: [...outputs],
+    warnings: [...warnings],
+    evaluate,
+    evaluateColumns,
+    columnEvaluator,
+  };
+}
+
+/** A column kernel with the checks of `ColumnEvaluator.run` around it. */
+function prepareColumns(
+  kernel: ColumnKernel,
+  evaluate: CompiledScript['evaluate'],
+  inputs: string[],
+  written: string[],
+): ColumnEvaluator {
+  const check = (arrays: readonly Float64Array[], count: number, length: number, what: string) => {
+    if (!Array.isArray(arrays) || arrays.length < count)
+      throw new RangeError(
+        `expected ${count} ${what} columns, got ${Array.isArray(arrays) ? arrays.length : 'none'}`,
+      );
+    for (let k = 0; k < count; k++) {
+      const array = arrays[k];
+      if (!(array instanceof Float64Array) || array.length < length)
+        throw new RangeError(`${what} column ${k} must be a Float64Array of at least ${length} values`);
+    }
+  };
+  return {
+    outputs: [...written],
+    run(inputColumns, outputColumns, length, at = 0) {
+      if (!Number.isSafeInteger(length) || length < 0)
+        throw new RangeError(`length must be a whole number ≥ 0, not ${String(length)}`);
+      if (!Number.isSafeInteger(at) || at < 0)
+        throw new RangeError(`at must be a whole number ≥ 0, not ${String(at)}`);
+      check(inputColumns, inputs.length, length, 'input');
+      check(outputColumns, written.length, at + length, 'output');
+      return kernel(inputColumns, outputColumns, length, at);
+    },
+    failure: (inputColumns, index) => failureOf(evaluate, inputs, inputColumns, index),
+  };
 }
 
 /** The message `evaluate` throws for sample `index` of the columns. */
 function failureOf(
   evaluate: CompiledScript['evaluate'],
   inputs: string[],
-  columns: Float64Array[],
+  columns: readonly Float64Array[],
   index: number,
 ): string {
   const params: Record<string, number> = {};
@@ -313,13 +388,13 @@ function generateColumnSource(
     const x = local(slotOf.get(st.target)!);
     loop.push(`let ${x} = ${generator.expr(st.expr)}; g += ${x} - ${x};`);
   }
-  const written = outputs.map((name, k) => `r${k}[i] = ${local(slotOf.get(name)!)};`);
-  const blanked = outputs.map((_, k) => `r${k}[i] = NaN;`);
+  const written = outputs.map((name, k) => `r${k}[o + i] = ${local(slotOf.get(name)!)};`);
+  const blanked = outputs.map((_, k) => `r${k}[o + i] = NaN;`);
   loop.push('if (g === 0) {', ...written, '} else {', 'if (failures++ === 0) first = i;', ...blanked, '}');
   const temps = Array.from({ length: generator.temps }, (_, i) => `t${i}`);
   return [
     '"use strict";',
-    'return function evaluateColumns(a, r, n) {',
+    'return function evaluateColumns(a, r, n, o) {',
     ...inputs.map((_, k) => `const a${k} = a[${k}];`),
     ...outputs.map((_, k) => `const r${k} = r[${k}];`),
     `let ${['c', ...temps, 'failures = 0', 'first = -1'].join(', ')};`,

@@ -17,7 +17,7 @@ export {
   type IssueCode,
   WARNING_CODES,
 } from './catalog.js';
-export type { ColumnResults, CompiledScript } from './compile.js';
+export type { ColumnEvaluator, ColumnResults, CompiledScript } from './compile.js';
 export { functionNames } from './functions.js';
 export {
   EvaluationError,

@@ -9,8 +9,8 @@
  * percentiles: a PM's "plausible range" is rarely a hard bound on a bell curve.
  */
 
-import { sampleNormalByTable } from './normal-table.js';
-import { samplePertByTable } from './pert-table.js';
+import { ROW_LENGTH as NORMAL_ROW_LENGTH, normalDrawer } from './normal-table.js';
+import { ROW_LENGTH as PERT_ROW_LENGTH, pertRow } from './pert-table.js';
 import type { Random } from './random.js';
 import { inverseRegularizedBeta, normalCdf, normalQuantile, regularizedBeta } from './special-functions.js';
 
@@ -139,34 +139,51 @@ function lognormalFit(p05: number, p95: number): { mu: number; sigma: number } {
   return normalFit(Math.log(p05), Math.log(p95));
 }
 
+/** Draws from one distribution with one generator, in stretches of any length. */
+export type Drawer = (out: Float64Array, count: number) => void;
+
+/** Numbers in the row a PERT or lognormal drawer keeps its quantiles in (`drawer`'s `row`). */
+export const DRAWER_ROW_LENGTH = Math.max(PERT_ROW_LENGTH, NORMAL_ROW_LENGTH);
+
 /**
- * Fills `out` with independent draws from `spec`, consuming `rng`. Each kind has its own loop, so
- * each stays small enough for the optimizer to inline the generator into it.
+ * A drawer for `spec` consuming `rng`: `draw(out, n)` fills out[0 … n) with the next n independent
+ * draws, so drawing n and then m gives exactly what drawing n + m at once gives. A PERT or
+ * lognormal drawer keeps its row of quantiles in `row` (DRAWER_ROW_LENGTH long; a new one when not
+ * given), which must stay untouched while the drawer is used. Each kind draws in its own loop,
+ * small enough for the optimizer to inline the generator into it.
  */
-export function sample(spec: DistributionSpec, rng: Random, out: Float64Array): void {
+export function drawer(
+  spec: DistributionSpec,
+  rng: Random,
+  row: Float64Array = new Float64Array(DRAWER_ROW_LENGTH),
+): Drawer {
   switch (spec.kind) {
     case 'fixed':
-      out.fill(spec.value);
-      return;
-    case 'uniform':
-      rng.fill(out);
-      scale(out, spec.min, spec.max - spec.min);
-      return;
+      return (out, count) => out.fill(spec.value, 0, count);
+    case 'uniform': {
+      const { min } = spec;
+      const width = spec.max - spec.min;
+      return (out, count) => {
+        rng.fill(out, count);
+        for (let i = 0; i < count; i++) out[i] = min + out[i]! * width;
+      };
+    }
     case 'triangular':
-      sampleTriangular(spec.min, spec.mode, spec.max, rng, out);
-      return;
-    case 'pert':
-      samplePert(spec.min, spec.mode, spec.max, rng, out);
-      return;
+      return triangularDrawer(spec.min, spec.mode, spec.max, rng);
+    case 'pert': {
+      const { min, mode, max } = spec;
+      const width = max - min;
+      if (!(width > 0)) return (out, count) => out.fill(mode, 0, count);
+      const table = pertRow(pertShape(min, mode, max).alpha, row);
+      return (out, count) => rng.fillFromTable(table, min, width, out, count);
+    }
     case 'normal': {
       const { mu, sigma } = normalFit(spec.p05, spec.p95);
-      sampleNormalByTable(mu, sigma, false, rng, out);
-      return;
+      return normalDrawer(mu, sigma, false, rng, row);
     }
     case 'lognormal': {
       const { mu, sigma } = lognormalFit(spec.p05, spec.p95);
-      sampleNormalByTable(mu, sigma, true, rng, out);
-      return;
+      return normalDrawer(mu, sigma, true, rng, row);
     }
     default: {
       const never: never = spec;
@@ -175,35 +192,25 @@ export function sample(spec: DistributionSpec, rng: Random, out: Float64Array): 
   }
 }
 
-function scale(out: Float64Array, offset: number, factor: number): void {
-  for (let i = 0; i < out.length; i++) out[i] = offset + out[i]! * factor;
+/** Fills `out` with independent draws from `spec`, consuming `rng`. */
+export function sample(spec: DistributionSpec, rng: Random, out: Float64Array): void {
+  drawer(spec, rng)(out, out.length);
 }
 
-/** By the inverse CDF: one uniform a draw. */
-function sampleTriangular(min: number, mode: number, max: number, rng: Random, out: Float64Array): void {
+/** Triangular by inversion of its CDF. */
+function triangularDrawer(min: number, mode: number, max: number, rng: Random): Drawer {
   const width = max - min;
-  if (!(width > 0)) {
-    out.fill(mode);
-    return;
-  }
-  rng.fill(out);
+  if (!(width > 0)) return (out, count) => out.fill(mode, 0, count);
   const split = (mode - min) / width;
   const left = width * (mode - min);
   const right = width * (max - mode);
-  for (let i = 0; i < out.length; i++) {
-    const u = out[i]!;
-    out[i] = u < split ? min + Math.sqrt(u * left) : max - Math.sqrt((1 - u) * right);
-  }
-}
-
-/** PERT's Beta(α, 6 − α) by its tabulated quantile function (pert-table.ts). */
-function samplePert(min: number, mode: number, max: number, rng: Random, out: Float64Array): void {
-  const width = max - min;
-  if (!(width > 0)) {
-    out.fill(mode);
-    return;
-  }
-  samplePertByTable(min, width, pertShape(min, mode, max).alpha, rng, out);
+  return (out, count) => {
+    rng.fill(out, count);
+    for (let i = 0; i < count; i++) {
+      const u = out[i]!;
+      out[i] = u < split ? min + Math.sqrt(u * left) : max - Math.sqrt((1 - u) * right);
+    }
+  };
 }
 
 /** The exact p-quantile (0 ≤ p ≤ 1) of `spec`; a fixed spec's every quantile is its value. */

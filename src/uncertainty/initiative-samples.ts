@@ -6,7 +6,7 @@
  * every initiative's samples at once, happens afterwards (ranking.ts).
  */
 import type { CompiledScript } from '../formula/index.js';
-import { type DistributionSpec, sample } from './distributions.js';
+import { type DistributionSpec, DRAWER_ROW_LENGTH, type Drawer, drawer, sample } from './distributions.js';
 import { stream } from './random.js';
 import { type HistogramBin, histogram, type Quantiles, roundPercent, summarizeColumn } from './statistics.js';
 import { type TornadoBar, tornado } from './tornado.js';
@@ -65,6 +65,14 @@ export class SharedColumns {
   }
 }
 
+/**
+ * Samples are drawn and evaluated this many at a time: an initiative's input columns of one
+ * stretch (9 × 8 KB for the six-step model) stay in the processor's cache between being drawn and
+ * being read, where whole columns of 10,000 samples would go out to memory and back. Drawers
+ * continue their streams from one stretch to the next, so the values do not depend on it.
+ */
+export const STRETCH = 1024;
+
 /** The run-wide state initiatives are sampled with. */
 export interface SamplingContext {
   seed: number;
@@ -72,8 +80,13 @@ export interface SamplingContext {
   shared: SharedColumns;
   /** Reused for quantiles. */
   scratch: Float64Array;
-  /** Own-param columns, reused from one initiative to the next (evaluateColumns only reads them). */
-  pool: Float64Array[];
+  /** Reused from one initiative to the next: a stretch of each input, by position in script.inputs. */
+  stretches: Float64Array[];
+  /** Reused: each own param's row of quantiles (PERT, lognormal). */
+  rows: Float64Array[];
+  /** Reused: the value column (only its summary is kept) and the effort column. */
+  value: Float64Array;
+  effort: Float64Array;
 }
 
 export function createSamplingContext(
@@ -86,7 +99,10 @@ export function createSamplingContext(
     samples,
     shared: new SharedColumns(shared, seed, samples),
     scratch: new Float64Array(samples),
-    pool: [],
+    stretches: [],
+    rows: [],
+    value: new Float64Array(samples),
+    effort: new Float64Array(samples),
   };
 }
 
@@ -106,9 +122,9 @@ export function inputSpecs(
 }
 
 /**
- * Samples and evaluates one initiative. value = the script's `value`; effort = its `effort` if
- * assigned, else effortDays; overall = its `overall` if assigned, else value / effort when
- * effort > 0 — the rules of scoring/math-model.ts, sample by sample (SHEETS.md).
+ * Samples and evaluates one initiative, STRETCH samples at a time. value = the script's `value`;
+ * effort = its `effort` if assigned, else effortDays; overall = its `overall` if assigned, else
+ * value / effort when effort > 0 — the rules of scoring/math-model.ts, sample by sample (SHEETS.md).
  */
 export function sampleInitiative(model: InitiativeModel, context: SamplingContext): InitiativeSamples {
   const { samples, seed } = context;
@@ -117,33 +133,49 @@ export function sampleInitiative(model: InitiativeModel, context: SamplingContex
   if (missing.length > 0) {
     return failedEverywhere(model.key, samples, `Missing approved params: ${missing.join(', ')}`);
   }
-  const columns: Record<string, Float64Array> = Object.create(null);
-  let pooled = 0;
-  for (const name of script.inputs) {
-    const own = model.params.get(name);
-    let column: Float64Array;
-    if (own) {
-      column = context.pool[pooled] ??= new Float64Array(samples);
-      pooled++;
-      sample(own, stream(seed, `${model.key}/${name}`), column);
+  const length = Math.min(STRETCH, samples);
+  // Per input: its drawer (own param) or its shared column, and the stretch it is read from.
+  const drawers: (Drawer | Float64Array)[] = [];
+  const inputs: Float64Array[] = [];
+  let own = 0;
+  script.inputs.forEach((name, k) => {
+    let stretch = context.stretches[k];
+    if (stretch?.length !== length) stretch = context.stretches[k] = new Float64Array(length);
+    inputs.push(stretch);
+    const spec = model.params.get(name);
+    if (spec) {
+      const row = (context.rows[own++] ??= new Float64Array(DRAWER_ROW_LENGTH));
+      drawers.push(drawer(spec, stream(seed, `${model.key}/${name}`), row));
     } else {
-      column = context.shared.column(name)!;
+      drawers.push(context.shared.column(name)!);
     }
-    columns[name] = column;
+  });
+
+  const evaluator = script.columnEvaluator(WANTED);
+  const assigns = (name: string) => evaluator.outputs.includes(name);
+  const overall = new Float64Array(samples);
+  const { value, effort } = context;
+  const outputs = evaluator.outputs.map((name) =>
+    name === 'value' ? value : name === 'effort' ? effort : overall,
+  );
+  if (!assigns('value')) value.fill(Number.NaN);
+  let failures = 0;
+  let firstFailure: string | undefined;
+  for (let at = 0; at < samples; at += length) {
+    const count = Math.min(length, samples - at);
+    drawers.forEach((from, k) => {
+      if (typeof from === 'function') from(inputs[k]!, count);
+      else inputs[k]!.set(from.subarray(at, at + count));
+    });
+    const result = evaluator.run(inputs, outputs, count, at);
+    if (result.failures > 0 && failures === 0) firstFailure = evaluator.failure(inputs, result.first);
+    failures += result.failures;
   }
-  const evaluated = script.evaluateColumns(columns, samples, WANTED);
-  const { outputs } = evaluated;
-  const value = outputs.value ?? new Float64Array(samples).fill(Number.NaN);
-  let overall: Float64Array;
-  if (script.outputs.includes('overall') && outputs.overall) {
-    // evaluateColumns returns fresh arrays: this one becomes ours.
-    overall = outputs.overall;
-  } else {
-    overall = new Float64Array(samples);
-    const effort = script.outputs.includes('effort') ? outputs.effort : undefined;
+  if (!assigns('overall')) {
     const days = model.effortDays ?? Number.NaN;
+    const effortAssigned = assigns('effort');
     for (let s = 0; s < samples; s++) {
-      const e = effort ? effort[s]! : days;
+      const e = effortAssigned ? effort[s]! : days;
       overall[s] = e > 0 ? value[s]! / e : Number.NaN;
     }
   }
@@ -162,8 +194,8 @@ export function sampleInitiative(model: InitiativeModel, context: SamplingContex
     probValueNegative: values.count === 0 ? 0 : roundPercent(negative / values.count),
     histogram: histogram(value, values.p01, values.p99),
     tornado: tornado(script, specs),
-    failures: evaluated.failures,
-    ...(evaluated.firstFailure !== undefined ? { firstFailure: evaluated.firstFailure } : {}),
+    failures,
+    ...(firstFailure !== undefined ? { firstFailure } : {}),
     overallColumn: overall,
     overallP10: overalls.p10,
     overallP90: overalls.p90,

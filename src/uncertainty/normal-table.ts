@@ -12,41 +12,44 @@
  * next, from a short Taylor series where that step is small (all but the outer cells), and exactly
  * every RESYNC points and wherever the step is large. Its relative error stays below 1e-12.
  */
-import type { Random } from './random.js';
+import { type Random, TABLE_CELLS } from './random.js';
 import { normalQuantile } from './special-functions.js';
 
 /** Quantiles at u = j / POINTS, j = 0 … POINTS. */
-const POINTS = 4096;
-/** Half the generator's step (2^-32): added to a uniform in [0, 1), it lies in (0, 1), symmetric about ½. */
-const HALF_STEP = 2 ** -33;
+const POINTS = TABLE_CELLS;
 /** A lognormal row's quantile is computed exactly at least every RESYNC points. */
 const RESYNC = 256;
 /** Up to this step d = sigma·Δz, e^d comes from its Taylor series to d⁶ (error d⁷/5040 < 5e-15). */
 const SMALL_STEP = 0.03;
 
-/** Φ⁻¹(j / POINTS); the ends (±∞) are never read: their cells use the exact quantile. */
+/** Φ⁻¹(j / POINTS); what the ends (±∞) give is replaced: their cells use the exact quantile. */
 const table = new Float64Array(POINTS + 1);
 for (let j = 1; j < POINTS; j++) table[j] = normalQuantile(j / POINTS);
 table[0] = Number.NEGATIVE_INFINITY;
 table[POINTS] = Number.POSITIVE_INFINITY;
 
-/** Where a lognormal's own row is built: overwritten by each call, read before the next. */
-const scaled = new Float64Array(POINTS + 1);
+/** Numbers in a lognormal's row. */
+export const ROW_LENGTH = POINTS + 1;
 
-/** Fills `out` with draws of mu + sigma × a standard normal; with `exp`, of e to that (a lognormal). */
-export function sampleNormalByTable(
+/**
+ * Draws of mu + sigma × a standard normal, or with `exp` of e to that (a lognormal, whose row of
+ * quantiles is built into `row`, ROW_LENGTH long, and read by every later draw): `draw(out, n)`
+ * fills out[0 … n) with the generator's next draws.
+ */
+export function normalDrawer(
   mu: number,
   sigma: number,
   exp: boolean,
   rng: Random,
-  out: Float64Array,
-): void {
+  row: Float64Array,
+): (out: Float64Array, count: number) => void {
   if (!exp) {
-    rng.fillFromTable(table, mu, sigma, out, (u) => mu + sigma * normalQuantile(u), HALF_STEP);
-    return;
+    const tail = (u: number) => mu + sigma * normalQuantile(u);
+    return (out, count) => rng.fillFromTableWithTails(table, mu, sigma, out, count, tail);
   }
-  lognormalRow(mu, sigma, scaled);
-  rng.fillFromTable(scaled, 0, 1, out, (u) => Math.exp(mu + sigma * normalQuantile(u)), HALF_STEP);
+  lognormalRow(mu, sigma, row);
+  const tail = (u: number) => Math.exp(mu + sigma * normalQuantile(u));
+  return (out, count) => rng.fillFromTableWithTails(row, 0, 1, out, count, tail);
 }
 
 /** Fills row[1 … POINTS − 1] with e^(mu + sigma·Φ⁻¹(j / POINTS)) (exported for its test). */

@@ -6,12 +6,12 @@
  * than two Gamma variates. The error is far below what 100,000 samples can see (the tests hold
  * it to the Kolmogorov–Smirnov bound against the exact CDF).
  */
-import type { Random } from './random.js';
+import { TABLE_CELLS } from './random.js';
 
 /** Rows at α = 1 + 4k / ALPHA_STEPS. */
 const ALPHA_STEPS = 128;
 /** Quantiles at u = j / POINTS, j = 0 … POINTS. */
-const POINTS = 4096;
+const POINTS = TABLE_CELLS;
 /** Cells the density is integrated over, per row. */
 const CELLS = 16_384;
 
@@ -56,29 +56,20 @@ function density(x: number, a: number, b: number): number {
   return (a === 0 ? 1 : x ** a) * (b === 0 ? 1 : (1 - x) ** b);
 }
 
-/** Where `blendedRow` blends: overwritten by each call, read before the next. */
-const blended = new Float64Array(POINTS + 1);
+/** Numbers in a quantile row (`pertRow` blends into a Float64Array this long). */
+export const ROW_LENGTH = POINTS + 1;
 
-/** The quantile row for any α in [1, 5]: the two nearest rows, blended (valid until the next call). */
-function blendedRow(alpha: number): Float64Array {
+/**
+ * The quantile row of Beta(α, 6 − α) for any α in [1, 5]: the two nearest tabulated rows blended
+ * into `into` (ROW_LENGTH long), or the tabulated row itself when α falls on one (never written to).
+ */
+export function pertRow(alpha: number, into: Float64Array): Float64Array {
   const position = Math.min(Math.max((alpha - 1) * (ALPHA_STEPS / 4), 0), ALPHA_STEPS);
   const k = Math.min(Math.floor(position), ALPHA_STEPS - 1);
   const t = position - k;
   const lower = quantileRow(k);
   if (t === 0) return lower;
   const upper = quantileRow(k + 1);
-  const row = blended;
-  for (let j = 0; j <= POINTS; j++) row[j] = lower[j]! + t * (upper[j]! - lower[j]!);
-  return row;
-}
-
-/** Fills `out` with PERT draws: min + width × Beta(α, 6 − α). */
-export function samplePertByTable(
-  min: number,
-  width: number,
-  alpha: number,
-  rng: Random,
-  out: Float64Array,
-): void {
-  rng.fillFromTable(blendedRow(alpha), min, width, out);
+  for (let j = 0; j <= POINTS; j++) into[j] = lower[j]! + t * (upper[j]! - lower[j]!);
+  return into;
 }
