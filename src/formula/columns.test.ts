@@ -107,6 +107,12 @@ const operatorScripts = [
   'x = a / b\ny = x * c\nz = if(y > 1, y, -y)\nvalue = z + x\neffort = d\noverall = value / effort',
   'value = round(a / b, c) + clamp(a, b - 1, b + 1) + log(a * a + 1, b)',
   'value = 1 / 0 * a',
+  // A quotient by 0, or by a divisor that overflowed, must fail wherever the quotient ends up.
+  'value = a / (b * 1e300 * c) + 1',
+  'value = (a / b) * 0 + 1',
+  'value = if(a / b > 1, 1, 2) + not(c / d)',
+  'value = -(a / b) - -(c / (d - 1))',
+  'x = a / b\nvalue = 1',
   'value = 3',
   'constructor = a + __proto__\n__proto__x = constructor * 2\nvalue = __proto__x',
 ];

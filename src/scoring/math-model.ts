@@ -58,6 +58,10 @@ export interface MathModelResult {
 /** Compiling is pure, so one cache serves every model with the same text in a run. */
 export class FormulaCache {
   private readonly cache = new Map<string, ScriptCheck>();
+  /** How many texts it holds. */
+  get size(): number {
+    return this.cache.size;
+  }
   check(text: string): ScriptCheck {
     let result = this.cache.get(text);
     if (!result) {
