@@ -8,7 +8,7 @@
 import type { CompiledScript } from '../formula/index.js';
 import { type DistributionSpec, DRAWER_ROW_LENGTH, type Drawer, drawer, sample } from './distributions.js';
 import { stream } from './random.js';
-import { type HistogramBin, histogram, type Quantiles, roundPercent, summarizeColumn } from './statistics.js';
+import { type HistogramBin, histogram, type Quantiles, roundPercent, summarizeValues } from './statistics.js';
 import { type TornadoBar, tornado } from './tornado.js';
 
 /** The outputs a simulation reads; a model's other steps are computed but not kept. */
@@ -161,6 +161,20 @@ export function sampleInitiative(model: InitiativeModel, context: SamplingContex
   if (!assigns('value')) value.fill(Number.NaN);
   let failures = 0;
   let firstFailure: string | undefined;
+  // While each stretch is in cache: overall from value / effort when the script has none, and the
+  // values that are not NaN gathered at the front (value's in place: only its summary is kept;
+  // overall's into scratch: its column is ranked sample by sample), with their least and greatest.
+  const days = model.effortDays ?? Number.NaN;
+  const overallAssigned = assigns('overall');
+  const effortAssigned = assigns('effort');
+  const { scratch } = context;
+  let values = 0;
+  let negative = 0;
+  let valueLeast = Number.POSITIVE_INFINITY;
+  let valueGreatest = Number.NEGATIVE_INFINITY;
+  let overalls = 0;
+  let overallLeast = Number.POSITIVE_INFINITY;
+  let overallGreatest = Number.NEGATIVE_INFINITY;
   for (let at = 0; at < samples; at += length) {
     const count = Math.min(length, samples - at);
     drawers.forEach((from, k) => {
@@ -170,35 +184,50 @@ export function sampleInitiative(model: InitiativeModel, context: SamplingContex
     const result = evaluator.run(inputs, outputs, count, at);
     if (result.failures > 0 && failures === 0) firstFailure = evaluator.failure(inputs, result.first);
     failures += result.failures;
-  }
-  if (!assigns('overall')) {
-    const days = model.effortDays ?? Number.NaN;
-    const effortAssigned = assigns('effort');
-    for (let s = 0; s < samples; s++) {
-      const e = effortAssigned ? effort[s]! : days;
-      overall[s] = e > 0 ? value[s]! / e : Number.NaN;
+    const end = at + count;
+    for (let s = at; s < end; s++) {
+      let o: number;
+      if (overallAssigned) {
+        o = overall[s]!;
+      } else {
+        const e = effortAssigned ? effort[s]! : days;
+        o = e > 0 ? value[s]! / e : Number.NaN;
+      }
+      // A value / effort that overflowed is no overall, as in scoring (outOfRange).
+      if (o - o === 0) {
+        overall[s] = o;
+        scratch[overalls++] = o;
+        if (o < overallLeast) overallLeast = o;
+        if (o > overallGreatest) overallGreatest = o;
+      } else {
+        overall[s] = Number.NaN;
+      }
+      const v = value[s]!;
+      if (!Number.isNaN(v)) {
+        value[values++] = v;
+        if (v < 0) negative++;
+        if (v < valueLeast) valueLeast = v;
+        if (v > valueGreatest) valueGreatest = v;
+      }
     }
   }
-  // A value / effort that overflowed is no overall, as in scoring (outOfRange).
-  for (let s = 0; s < samples; s++) if (!Number.isFinite(overall[s]!)) overall[s] = Number.NaN;
-
-  const { scratch } = context;
-  let negative = 0;
-  for (let s = 0; s < samples; s++) if (value[s]! < 0) negative++;
-  const values = summarizeColumn(value, scratch);
-  const overalls = summarizeColumn(overall, scratch, false);
+  const valueSummary = summarizeValues(value, values, true, { least: valueLeast, greatest: valueGreatest });
+  const overallSummary = summarizeValues(scratch, overalls, false, {
+    least: overallLeast,
+    greatest: overallGreatest,
+  });
   return {
     key: model.key,
-    value: values.quantiles,
-    overall: overalls.quantiles,
-    probValueNegative: values.count === 0 ? 0 : roundPercent(negative / values.count),
-    histogram: histogram(value, values.p01, values.p99),
+    value: valueSummary.quantiles,
+    overall: overallSummary.quantiles,
+    probValueNegative: values === 0 ? 0 : roundPercent(negative / values),
+    histogram: histogram(value, valueSummary.p01, valueSummary.p99, values),
     tornado: tornado(script, specs),
     failures,
     ...(firstFailure !== undefined ? { firstFailure } : {}),
     overallColumn: overall,
-    overallP10: overalls.p10,
-    overallP90: overalls.p90,
+    overallP10: overallSummary.p10,
+    overallP90: overallSummary.p90,
   };
 }
 

@@ -49,12 +49,18 @@ export function compactValues(column: Float64Array, into: Float64Array): number 
 
 /**
  * The quantiles (R's type 7: linear between the order statistics around (count − 1)·p) at `ps` of
- * `values[0..count)`, which it may reorder. Exact: the order statistics a sort would give. Long
+ * `values[0..count)`, which it may reorder; `span`, when the caller knows it, is their least and
+ * greatest. Exact: the order statistics a sort would give. Long
  * columns go by buckets (`orderStatisticsByBuckets`); otherwise only the lower order statistic of
  * each quantile is selected, middle first, each selection splitting the range for the others; the
  * one just above it is then the smallest value between it and the next selected one, a short scan.
  */
-export function quantilesOf(values: Float64Array, count: number, ps: readonly number[]): number[] {
+export function quantilesOf(
+  values: Float64Array,
+  count: number,
+  ps: readonly number[],
+  span?: Span,
+): number[] {
   if (count >= BUCKETS_FROM) {
     const ranks = new Set<number>();
     for (const p of ps) {
@@ -63,7 +69,7 @@ export function quantilesOf(values: Float64Array, count: number, ps: readonly nu
       ranks.add(k);
       if (h > k && k + 1 < count) ranks.add(k + 1);
     }
-    const found = orderStatisticsByBuckets(values, count, [...ranks]);
+    const found = orderStatisticsByBuckets(values, count, [...ranks], span);
     if (found) {
       return ps.map((p) => {
         const h = (count - 1) * p;
@@ -94,59 +100,81 @@ const BUCKETS_FROM = 2048;
 /** Equal-width buckets between the least and the greatest value. */
 const BUCKETS = 1024;
 
+/** The least and the greatest of some values. */
+export interface Span {
+  least: number;
+  greatest: number;
+}
+
+/** Reused by every call on this thread: per bucket, its count, then where its values go. */
+const bucketCounts = new Int32Array(BUCKETS);
+const bucketNext = new Int32Array(BUCKETS);
+/** Reused, grown as needed: the values of the buckets that hold a wanted rank. */
+let bucketValues = new Float64Array(1024);
+
 /**
  * The order statistics `ranks` (0-based) of `values[0..count)`, exactly, in three passes and no
- * comparison sort: the least and greatest value; how many values fall in each of BUCKETS equal
- * slices of that span (the slice of a value never decreases as the value grows, so every value
- * of one slice is ≤ every value of the next, and the counts say which slice holds each rank);
- * then only the values of those slices are copied out and selected from — a few percent of the
- * column, unless the values crowd into one slice (then it is merely no faster than selecting).
- * Null when the span is not a finite number (values near ±Number.MAX_VALUE).
+ * comparison sort: the least and greatest value (unless `span` gives them); how many values fall
+ * in each of BUCKETS equal slices of that span (the slice of a value never decreases as the value
+ * grows, so every value of one slice is ≤ every value of the next, and the counts say which slice
+ * holds each rank); then only the values of those slices are copied out and selected from — a few
+ * percent of the column, unless the values crowd into one slice (then it is merely no faster than
+ * selecting). Null when the span is not a finite number (values near ±Number.MAX_VALUE).
  */
 function orderStatisticsByBuckets(
   values: Float64Array,
   count: number,
   ranks: readonly number[],
+  span?: Span,
 ): Map<number, number> | null {
-  let least = values[0]!;
-  let greatest = least;
-  for (let i = 1; i < count; i++) {
-    const v = values[i]!;
-    if (v < least) least = v;
-    else if (v > greatest) greatest = v;
+  let least: number;
+  let greatest: number;
+  if (span) {
+    ({ least, greatest } = span);
+  } else {
+    least = values[0]!;
+    greatest = least;
+    for (let i = 1; i < count; i++) {
+      const v = values[i]!;
+      if (v < least) least = v;
+      else if (v > greatest) greatest = v;
+    }
   }
   const found = new Map<number, number>();
   if (least === greatest) {
     for (const rank of ranks) found.set(rank, least);
     return found;
   }
-  const span = greatest - least;
-  if (!Number.isFinite(span)) return null;
-  const scale = BUCKETS / span;
+  const width = greatest - least;
+  if (!Number.isFinite(width)) return null;
+  const scale = BUCKETS / width;
   const last = BUCKETS - 1;
-  const counts = new Int32Array(BUCKETS);
+  const counts = bucketCounts;
+  counts.fill(0);
   for (let i = 0; i < count; i++) {
     const b = Math.min(last, ((values[i]! - least) * scale) | 0);
     counts[b] = counts[b]! + 1;
   }
-  // Each rank's slice, and how many values lie in the slices before it.
-  const sliceOf = new Map<number, { bucket: number; before: number }>();
-  const wanted = new Int32Array(BUCKETS).fill(-1);
+  // Each rank's slice, and how many values lie in the slices before it; -1: a slice not wanted.
+  const next = bucketNext;
+  next.fill(-1);
   const sorted = [...ranks].sort((a, b) => a - b);
+  const sliceOf: { bucket: number; before: number; start: number }[] = [];
   let bucket = 0;
   let before = 0;
   let gathered = 0;
   for (const rank of sorted) {
     while (before + counts[bucket]! <= rank) before += counts[bucket++]!;
-    sliceOf.set(rank, { bucket, before });
-    if (wanted[bucket] === -1) {
-      wanted[bucket] = gathered;
+    if (next[bucket] === -1) {
+      next[bucket] = gathered;
       gathered += counts[bucket]!;
     }
+    sliceOf.push({ bucket, before, start: 0 });
   }
+  for (const slice of sliceOf) slice.start = next[slice.bucket]!;
   // The wanted slices' values, each slice in its own stretch of `inside`.
-  const inside = new Float64Array(gathered);
-  const next = Int32Array.from(wanted);
+  if (bucketValues.length < gathered) bucketValues = new Float64Array(gathered);
+  const inside = bucketValues;
   for (let i = 0; i < count; i++) {
     const v = values[i]!;
     const b = Math.min(last, ((v - least) * scale) | 0);
@@ -156,11 +184,10 @@ function orderStatisticsByBuckets(
       next[b] = at + 1;
     }
   }
-  for (const rank of sorted) {
-    const { bucket: b, before: under } = sliceOf.get(rank)!;
-    const start = wanted[b]!;
+  sorted.forEach((rank, r) => {
+    const { bucket: b, before: under, start } = sliceOf[r]!;
     found.set(rank, selectNth(inside, start, start + counts[b]!, start + rank - under));
-  }
+  });
   return found;
 }
 
@@ -198,13 +225,26 @@ export interface ColumnSummary {
  * and P99 a histogram spans, and how many values there are; `scratch` is as long as the column.
  */
 export function summarizeColumn(column: Float64Array, scratch: Float64Array, bounds = true): ColumnSummary {
-  const count = compactValues(column, scratch);
+  return summarizeValues(scratch, compactValues(column, scratch), bounds);
+}
+
+/**
+ * As `summarizeColumn`, for values already gathered: `values[0..count)`, none NaN (reordered);
+ * `span` their least and greatest when the caller knows them.
+ */
+export function summarizeValues(
+  values: Float64Array,
+  count: number,
+  bounds = true,
+  span?: Span,
+): ColumnSummary {
   const none = Number.NaN;
   if (count === 0) return { quantiles: null, p10: none, p90: none, p01: none, p99: none, count };
   const [p10, p50, p90, p01 = none, p99 = none] = quantilesOf(
-    scratch,
+    values,
     count,
     bounds ? [0.1, 0.5, 0.9, 0.01, 0.99] : [0.1, 0.5, 0.9],
+    span,
   ) as [number, number, number, number?, number?];
   return {
     quantiles: { p10: roundQuantile(p10), p50: roundQuantile(p50), p90: roundQuantile(p90) },
@@ -219,19 +259,24 @@ export function summarizeColumn(column: Float64Array, scratch: Float64Array, bou
 /**
  * `HISTOGRAM_BINS` equal bins from `from` (the column's P1) to `to` (its P99), counting the values
  * inside: the 2% of tails outside are left out, so that one far outlier does not squeeze the rest
- * into one bin. When P1 = P99 there is one bin of width 0.
+ * into one bin. When P1 = P99 there is one bin of width 0. Only column[0 … length) is counted.
  */
-export function histogram(column: Float64Array, from: number, to: number): HistogramBin[] {
+export function histogram(
+  column: Float64Array,
+  from: number,
+  to: number,
+  length = column.length,
+): HistogramBin[] {
   if (!Number.isFinite(from) || !Number.isFinite(to)) return [];
   if (!(to > from)) {
     let equal = 0;
-    for (let i = 0; i < column.length; i++) if (column[i] === from) equal++;
+    for (let i = 0; i < length; i++) if (column[i] === from) equal++;
     return [{ from, to: from, count: equal }];
   }
   const width = (to - from) / HISTOGRAM_BINS;
   const perWidth = HISTOGRAM_BINS / (to - from);
   const counts = new Float64Array(HISTOGRAM_BINS);
-  for (let i = 0; i < column.length; i++) {
+  for (let i = 0; i < length; i++) {
     const v = column[i]!;
     // NaN fails both comparisons.
     if (!(v >= from && v <= to)) continue;
