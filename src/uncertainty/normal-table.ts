@@ -16,7 +16,9 @@ import { type Random, TABLE_CELLS } from './random.js';
 import { normalQuantile } from './special-functions.js';
 
 /** Quantiles at u = j / POINTS, j = 0 … POINTS. */
-const POINTS = TABLE_CELLS;
+const POINTS = 4096;
+// A literal, so that loops can fold it; it must be the generator's table size.
+if (POINTS !== TABLE_CELLS) throw new Error('quantile tables and the generator disagree on their size');
 /** A lognormal row's quantile is computed exactly at least every RESYNC points. */
 const RESYNC = 256;
 /** Up to this step d = sigma·Δz, e^d comes from its Taylor series to d⁶ (error d⁷/5040 < 5e-15). */

@@ -1,9 +1,11 @@
 /**
- * Sampling on several threads: the initiatives are split into contiguous slices, one per thread;
- * the calling thread computes the first slice itself while worker threads compute the others.
- * Each worker recompiles its formulas from their text and re-derives the same random streams
- * (worker-job.ts), so the samples are bit-identical to a single-threaded run. Only sampling and
- * evaluating runs here; ranking needs every column and runs on the calling thread afterwards.
+ * Sampling on several threads: every thread, the calling one included, takes the next few
+ * initiatives from a shared counter until none are left, so a thread that runs slower (one that
+ * was idle, one a busy machine gives less time) simply takes fewer, and the work ends at about the
+ * same time on all of them. Each worker recompiles the formulas from their text and re-derives the
+ * same random streams (worker-job.ts), so an initiative's samples are bit-identical whichever
+ * thread computes it. Only sampling and evaluating runs here; ranking needs every column and runs
+ * on the calling thread afterwards.
  *
  * Workers are kept once started, idle and not holding the process open, so a long-running process
  * (the dashboard, watch mode) pays a thread's start-up once rather than on every run.
@@ -13,7 +15,7 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { DistributionSpec } from './distributions.js';
 import type { InitiativeSamples } from './initiative-samples.js';
-import type { WorkerJob } from './worker-job.js';
+import type { WorkerJob, WorkerResults } from './worker-job.js';
 
 /** What parallel sampling needs of an initiative: its model as text, to recompile in the worker. */
 export interface ParallelInitiative {
@@ -24,8 +26,9 @@ export interface ParallelInitiative {
 }
 
 /**
- * Samples the initiatives on `threads` threads, the calling one included: `here` samples the
- * first slice on this thread (with the initiatives' compiled scripts), workers the rest.
+ * Samples the initiatives on `threads` threads, the calling one included: `here(i)` samples
+ * initiative i on this thread (with its compiled script); worker threads sample the others.
+ * Returns the samples in the initiatives' order.
  */
 export async function sampleInWorkers<T extends ParallelInitiative>(
   initiatives: readonly T[],
@@ -33,33 +36,44 @@ export async function sampleInWorkers<T extends ParallelInitiative>(
   seed: number,
   samples: number,
   threads: number,
-  here: (slice: readonly T[]) => InitiativeSamples[],
+  here: (index: number) => InitiativeSamples,
 ): Promise<InitiativeSamples[]> {
-  const count = Math.max(1, Math.min(threads, initiatives.length));
-  const slices = Array.from({ length: count }, (_, t) =>
-    initiatives.slice(
-      Math.floor((t * initiatives.length) / count),
-      Math.floor(((t + 1) * initiatives.length) / count),
-    ),
-  );
-  // The workers start first, so they run while this thread samples its own slice.
-  const elsewhere = slices.slice(1).map((slice) =>
-    runJob({
-      seed,
-      samples,
-      shared: [...shared],
-      initiatives: slice.map((i) => ({
-        key: i.key,
-        formulaText: i.formulaText,
-        params: [...i.params],
-        effortDays: i.effortDays,
-      })),
-    }),
-  );
+  const count = initiatives.length;
+  const workers = Math.max(0, Math.min(threads, count) - 1);
+  const counter = new Int32Array(new SharedArrayBuffer(4));
+  // About 8 takes per thread: small enough to even out, large enough that taking costs nothing.
+  const take = Math.max(1, Math.floor(count / ((workers + 1) * 8)));
+  const job: WorkerJob = {
+    seed,
+    samples,
+    shared: [...shared],
+    initiatives: initiatives.map((i) => ({
+      key: i.key,
+      formulaText: i.formulaText,
+      params: [...i.params],
+      effortDays: i.effortDays,
+    })),
+    counter: counter.buffer as SharedArrayBuffer,
+    take,
+  };
+  // The workers start first, so they run while this thread samples its share.
+  const elsewhere = Array.from({ length: workers }, () => runJob(job));
   // A rejection must not go unhandled while this thread is busy: it is awaited below.
-  for (const job of elsewhere) job.catch(() => {});
-  const mine = here(slices[0]!);
-  return [mine, ...(await Promise.all(elsewhere))].flat();
+  for (const pending of elsewhere) pending.catch(() => {});
+  const results: (InitiativeSamples | undefined)[] = new Array(count);
+  for (let start = Atomics.add(counter, 0, take); start < count; start = Atomics.add(counter, 0, take)) {
+    const end = Math.min(count, start + take);
+    for (let i = start; i < end; i++) results[i] = here(i);
+  }
+  for (const done of await Promise.all(elsewhere)) {
+    done.indices.forEach((index, k) => {
+      results[index] = done.samples[k];
+    });
+  }
+  return results.map((result, i) => {
+    if (!result) throw new Error(`internal error: no thread sampled initiative ${initiatives[i]!.key}`);
+    return result;
+  });
 }
 
 /** Started workers with no job. */
@@ -70,7 +84,7 @@ export async function closeSimulationWorkers(): Promise<void> {
   await Promise.all(idle.splice(0).map((worker) => worker.terminate()));
 }
 
-function runJob(job: WorkerJob): Promise<InitiativeSamples[]> {
+function runJob(job: WorkerJob): Promise<WorkerResults> {
   const worker = idle.pop() ?? startWorker();
   // Busy, it keeps the process alive until it answers.
   worker.ref();
@@ -80,7 +94,7 @@ function runJob(job: WorkerJob): Promise<InitiativeSamples[]> {
       worker.off('error', onError);
       worker.off('exit', onExit);
     };
-    const onMessage = (results: InitiativeSamples[]) => {
+    const onMessage = (results: WorkerResults) => {
       finish();
       worker.unref();
       idle.push(worker);

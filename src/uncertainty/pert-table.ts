@@ -11,7 +11,9 @@ import { TABLE_CELLS } from './random.js';
 /** Rows at α = 1 + 4k / ALPHA_STEPS. */
 const ALPHA_STEPS = 128;
 /** Quantiles at u = j / POINTS, j = 0 … POINTS. */
-const POINTS = TABLE_CELLS;
+const POINTS = 4096;
+// A literal, so that loops can fold it; it must be the generator's table size.
+if (POINTS !== TABLE_CELLS) throw new Error('quantile tables and the generator disagree on their size');
 /** Cells the density is integrated over, per row. */
 const CELLS = 16_384;
 

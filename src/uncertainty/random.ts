@@ -41,7 +41,10 @@ export interface Random {
 }
 
 /** Cells of a table `fillFromTable` reads: 2^12, so a 32-bit draw's top 12 bits are its cell. */
-export const TABLE_CELLS = 4096;
+const CELLS = 4096;
+export const TABLE_CELLS = CELLS;
+/** The last cell. (Loops read module constants that are not exported: V8 folds only those.) */
+const LAST_CELL = CELLS - 1;
 /** The bits below a cell's: a draw's place within its cell. */
 const CELL_BITS = 20;
 const CELL_MASK = (1 << CELL_BITS) - 1;
@@ -177,7 +180,7 @@ class Xoshiro128StarStar implements Random {
       s3 = (s3 << 11) | (s3 >>> 21);
       // (u + 2^-33) × TABLE_CELLS = (result + ½) × 2^-20: the same cell as u, half a step on.
       const j = result >>> CELL_BITS;
-      if (j === 0 || j === TABLE_CELLS - 1) {
+      if (j === 0 || j === LAST_CELL) {
         at[tails] = i;
         us[tails++] = ((result >>> 0) + 0.5) * TWO_POW_MINUS_32;
       }
@@ -194,8 +197,8 @@ class Xoshiro128StarStar implements Random {
 }
 
 function assertTable(table: Float64Array): void {
-  if (table.length !== TABLE_CELLS + 1) {
-    throw new RangeError(`a quantile table has ${TABLE_CELLS + 1} numbers, not ${table.length}`);
+  if (table.length !== CELLS + 1) {
+    throw new RangeError(`a quantile table has ${CELLS + 1} numbers, not ${table.length}`);
   }
 }
 

@@ -125,16 +125,14 @@ export async function simulate(
   assertValidInput(input);
   const workers = options.workers ?? (input.initiatives.length * input.samples >= PARALLEL_FROM ? 2 : 1);
   if (workers <= 1 || input.initiatives.length < 2) return simulateSync(input);
+  const context = createSamplingContext(input.seed, input.samples, input.shared);
   const sampled = await sampleInWorkers(
     input.initiatives,
     input.shared,
     input.seed,
     input.samples,
     workers,
-    (slice) => {
-      const context = createSamplingContext(input.seed, input.samples, input.shared);
-      return slice.map((initiative) => sampleInitiative(initiative, context));
-    },
+    (index) => sampleInitiative(input.initiatives[index]!, context),
   );
   return summarize(input, sampled);
 }

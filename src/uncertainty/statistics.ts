@@ -21,7 +21,8 @@ export interface HistogramBin {
 }
 
 /** How many bins a histogram has between its P1 and P99. */
-export const HISTOGRAM_BINS = 20;
+const BINS = 20;
+export const HISTOGRAM_BINS = BINS;
 
 /** Significant digits of a quantile, as cells print them. */
 const QUANTILE_DIGITS = 4;
@@ -273,19 +274,19 @@ export function histogram(
     for (let i = 0; i < length; i++) if (column[i] === from) equal++;
     return [{ from, to: from, count: equal }];
   }
-  const width = (to - from) / HISTOGRAM_BINS;
-  const perWidth = HISTOGRAM_BINS / (to - from);
-  const counts = new Float64Array(HISTOGRAM_BINS);
+  const width = (to - from) / BINS;
+  const perWidth = BINS / (to - from);
+  const counts = new Float64Array(BINS);
   for (let i = 0; i < length; i++) {
     const v = column[i]!;
     // NaN fails both comparisons.
     if (!(v >= from && v <= to)) continue;
-    const bin = Math.min(HISTOGRAM_BINS - 1, ((v - from) * perWidth) | 0);
+    const bin = Math.min(BINS - 1, ((v - from) * perWidth) | 0);
     counts[bin] = counts[bin]! + 1;
   }
   return Array.from(counts, (count, b) => ({
     from: from + b * width,
-    to: b === HISTOGRAM_BINS - 1 ? to : from + (b + 1) * width,
+    to: b === BINS - 1 ? to : from + (b + 1) * width,
     count,
   }));
 }

@@ -1,8 +1,9 @@
 /**
- * What a worker thread is asked to do: sample a slice of the initiatives. Everything in a job is
- * structured-cloneable (Maps become entry lists, a compiled script its formula text), and the
- * worker re-derives every random stream from the seed, shared assumptions included, so a slice
- * gives the same numbers whichever thread computes it.
+ * What a worker thread is asked to do: sample initiatives of a run, taking a few at a time from a
+ * counter the threads share, until none are left. Everything in a job is structured-cloneable
+ * (Maps become entry lists, a compiled script its formula text), and the worker re-derives every
+ * random stream from the seed, shared assumptions included, so an initiative gives the same
+ * numbers whichever thread computes it.
  */
 import { formatIssue } from '../formula/index.js';
 import { FormulaCache } from '../scoring/index.js';
@@ -11,6 +12,7 @@ import {
   createSamplingContext,
   failedEverywhere,
   type InitiativeSamples,
+  type SamplingContext,
   sampleInitiative,
 } from './initiative-samples.js';
 
@@ -18,12 +20,22 @@ export interface WorkerJob {
   seed: number;
   samples: number;
   shared: [string, DistributionSpec][];
+  /** Every initiative of the run: the worker samples those it takes. */
   initiatives: {
     key: string;
     formulaText: string;
     params: [string, DistributionSpec][];
     effortDays: number | null;
   }[];
+  /** One Int32: the next initiative nobody has taken (every thread adds `take` to take some). */
+  counter: SharedArrayBuffer;
+  take: number;
+}
+
+/** The initiatives a worker sampled, by index in the job, and their samples. */
+export interface WorkerResults {
+  indices: number[];
+  samples: InitiativeSamples[];
 }
 
 /**
@@ -34,23 +46,44 @@ export interface WorkerJob {
 let formulas = new FormulaCache();
 const FORMULAS_KEPT = 5_000;
 
-export function runWorkerJob(job: WorkerJob): InitiativeSamples[] {
+/** Samples initiatives of the job, a few at a time, until the counter says none are left. */
+export function runWorkerJob(job: WorkerJob): WorkerResults {
   const context = createSamplingContext(job.seed, job.samples, new Map(job.shared));
   if (formulas.size > FORMULAS_KEPT) formulas = new FormulaCache();
-  return job.initiatives.map((initiative) => {
-    const check = formulas.check(initiative.formulaText);
-    if (!check.compiled) {
-      // The caller compiled the same text, so this means it sent a text other than its script's.
-      return failedEverywhere(initiative.key, job.samples, check.errors.map(formatIssue).join('; '));
+  const counter = new Int32Array(job.counter);
+  const count = job.initiatives.length;
+  const results: WorkerResults = { indices: [], samples: [] };
+  for (
+    let start = Atomics.add(counter, 0, job.take);
+    start < count;
+    start = Atomics.add(counter, 0, job.take)
+  ) {
+    const end = Math.min(count, start + job.take);
+    for (let i = start; i < end; i++) {
+      results.indices.push(i);
+      results.samples.push(sampleOne(job.initiatives[i]!, job.samples, context));
     }
-    return sampleInitiative(
-      {
-        key: initiative.key,
-        script: check.compiled,
-        params: new Map(initiative.params),
-        effortDays: initiative.effortDays,
-      },
-      context,
-    );
-  });
+  }
+  return results;
+}
+
+function sampleOne(
+  initiative: WorkerJob['initiatives'][number],
+  samples: number,
+  context: SamplingContext,
+): InitiativeSamples {
+  const check = formulas.check(initiative.formulaText);
+  if (!check.compiled) {
+    // The caller compiled the same text, so this means it sent a text other than its script's.
+    return failedEverywhere(initiative.key, samples, check.errors.map(formatIssue).join('; '));
+  }
+  return sampleInitiative(
+    {
+      key: initiative.key,
+      script: check.compiled,
+      params: new Map(initiative.params),
+      effortDays: initiative.effortDays,
+    },
+    context,
+  );
 }

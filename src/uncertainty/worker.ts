@@ -11,6 +11,6 @@ port.on('message', (job: WorkerJob) => {
   const results = runWorkerJob(job);
   port.postMessage(
     results,
-    results.map((r) => r.overallColumn.buffer as ArrayBuffer),
+    results.samples.map((r) => r.overallColumn.buffer as ArrayBuffer),
   );
 });
