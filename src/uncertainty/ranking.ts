@@ -7,7 +7,7 @@
 import { finiteCount, lowerBound, roundPercent, selectNth } from './statistics.js';
 
 export interface RankingInput {
-  /** Per math-model initiative, its overall per sample (NaN: none); overwritten with its priority. */
+  /** Per math-model initiative, its overall per sample (finite, or NaN: none); overwritten with its priority. */
   columns: Float64Array[];
   /** Per math-model initiative, its strategic_priority_coefficient. */
   coefficients: readonly number[];
@@ -26,7 +26,7 @@ export interface RankingOutcome {
 }
 
 /**
- * Turns overalls into priorities: coefficient × overall, or, under 'percentile', coefficient × the
+ * Turns overalls (each finite or NaN) into priorities: coefficient × overall, or, under 'percentile', coefficient × the
  * mid-rank percentile (0–100) of the overall among the math models that have one in that sample —
  * 100 × (lower + ½ × equal) / count, as `overallPercentiles` does. Then counts, per sample, who
  * ranks within the top N: competition ranking (ties share a rank, as `rankByPriority`) puts an item
@@ -49,19 +49,23 @@ export function rankSamples(input: RankingInput): RankingOutcome {
         if (Number.isNaN(o)) continue;
         const lower = lowerBound(overalls, count, o);
         const equal = lowerBound(overalls, count, o, true) - lower;
-        column[s] = (coefficients[i]! * (100 * (lower + 0.5 * equal))) / count;
+        const p = (coefficients[i]! * (100 * (lower + 0.5 * equal))) / count;
+        // Products that overflow rank nowhere, as activation leaves their priority blank.
+        column[s] = p - p === 0 ? p : Number.NaN;
       }
     }
   } else {
     for (let i = 0; i < m; i++) {
       const column = columns[i]!;
       const coefficient = coefficients[i]!;
-      for (let s = 0; s < samples; s++) column[s] = coefficient * column[s]!;
+      // 1 × an overall is that overall, which is finite or NaN already.
+      if (coefficient === 1) continue;
+      for (let s = 0; s < samples; s++) {
+        const p = coefficient * column[s]!;
+        // Products that overflow rank nowhere, as activation leaves their priority blank.
+        column[s] = p - p === 0 ? p : Number.NaN;
+      }
     }
-  }
-  // Products that overflow rank nowhere, as activation leaves their priority blank.
-  for (const column of columns) {
-    for (let s = 0; s < samples; s++) if (!Number.isFinite(column[s]!)) column[s] = Number.NaN;
   }
 
   const finiteConstants = constants.filter((c) => Number.isFinite(c));

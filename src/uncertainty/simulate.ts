@@ -10,7 +10,12 @@
  */
 import type { CompiledScript } from '../formula/index.js';
 import type { DistributionSpec } from './distributions.js';
-import { createSamplingContext, type InitiativeSamples, sampleInitiative } from './initiative-samples.js';
+import {
+  createSamplingContext,
+  giveBackColumns,
+  type InitiativeSamples,
+  sampleInitiative,
+} from './initiative-samples.js';
 import { sampleInWorkers } from './parallel.js';
 import { rankSamples } from './ranking.js';
 import {
@@ -198,5 +203,6 @@ function summarize(input: SimulationInput, sampled: InitiativeSamples[]): Simula
     });
   });
   const constants = new Map(input.constants.map((c, j) => [c.key, ranking.constantPTopN[j]!]));
+  giveBackColumns(sampled.map((s) => s.overallColumn));
   return { initiatives, constants, samples: input.samples };
 }
