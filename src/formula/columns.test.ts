@@ -350,3 +350,61 @@ overall = value / effort`);
     }
   });
 });
+
+describe('columnEvaluator', () => {
+  const text = 'x = a / b\nvalue = x + 1\neffort = b\noverall = value / effort';
+
+  it('writes the values and failures of evaluateColumns at an offset, stretch by stretch', () => {
+    const compiled = compileScript(text);
+    const a = Float64Array.of(1, 2, 3, 4, 5, 6, 7);
+    const b = Float64Array.of(2, 0, 4, 1, 0, 8, 2);
+    const whole = compiled.evaluateColumns({ a, b }, 7, ['value', 'overall']);
+    const evaluator = compiled.columnEvaluator(['overall', 'value', 'not_assigned']);
+    expect(evaluator.outputs).toEqual(['value', 'overall']);
+    expect(compiled.columnEvaluator(['value', 'overall'])).toBe(evaluator);
+    const value = new Float64Array(7);
+    const overall = new Float64Array(7);
+    let failures = 0;
+    const messages: string[] = [];
+    for (const [start, length] of [
+      [0, 3],
+      [3, 4],
+    ] as const) {
+      const inputs = [a.slice(start, start + length), b.slice(start, start + length)];
+      const result = evaluator.run(inputs, [value, overall], length, start);
+      failures += result.failures;
+      if (result.failures > 0) messages.push(evaluator.failure(inputs, result.first));
+      // b is 0 at the second sample of each stretch.
+      expect(result.first).toBe(1);
+    }
+    expect(Array.from(value)).toEqual(Array.from(whole.outputs.value!));
+    expect(Array.from(overall)).toEqual(Array.from(whole.outputs.overall!));
+    expect(failures).toBe(whole.failures);
+    expect(messages[0]).toBe(whole.firstFailure);
+    expect(messages[1]).toBe('line 1: division by zero (b = 0)');
+  });
+
+  it('reports no failure as -1', () => {
+    const evaluator = compileScript('value = a * 2').columnEvaluator();
+    const out = new Float64Array(2);
+    expect(evaluator.run([Float64Array.of(1, 2)], [out], 2)).toEqual({ failures: 0, first: -1 });
+    expect(Array.from(out)).toEqual([2, 4]);
+  });
+
+  it('refuses arrays of the wrong kind, too few or too short', () => {
+    const evaluator = compileScript(text).columnEvaluator(['value']);
+    const two = [new Float64Array(4), new Float64Array(4)];
+    const out = [new Float64Array(4)];
+    expect(() => evaluator.run([new Float64Array(4)], out, 4)).toThrow('expected 2 input columns, got 1');
+    expect(() => evaluator.run([two[0]!, new Float64Array(3)], out, 4)).toThrow(
+      'input column 1 must be a Float64Array of at least 4 values',
+    );
+    expect(() => evaluator.run([two[0]!, [1, 2, 3, 4] as never], out, 4)).toThrow(RangeError);
+    expect(() => evaluator.run(two, out, 2, 3)).toThrow(
+      'output column 0 must be a Float64Array of at least 5 values',
+    );
+    expect(() => evaluator.run(two, [], 2)).toThrow('expected 1 output columns, got 0');
+    expect(() => evaluator.run(two, out, 2, -1)).toThrow('at must be a whole number ≥ 0, not -1');
+    expect(() => evaluator.run(two, out, 1.5)).toThrow(RangeError);
+  });
+});

@@ -4,6 +4,7 @@ import {
   checkDistribution,
   type DistributionCheck,
   type DistributionSpec,
+  drawer,
   mean,
   quantile,
   sample,
@@ -88,6 +89,25 @@ describe('sampling matches the analytic distribution (100,000 draws, fixed seed)
     sample({ kind: 'fixed', value: 3.5 }, stream(1, 'f'), out);
     expect(Array.from(out)).toEqual([3.5, 3.5, 3.5, 3.5, 3.5]);
   });
+
+  it.each(SPECS.map((spec) => [spec.kind, spec] as const))(
+    'a %s drawer gives in stretches what sample gives at once',
+    (_kind, spec) => {
+      const whole = new Float64Array(2500);
+      sample(spec, stream(SEED, 'stretches'), whole);
+      const draw = drawer(spec, stream(SEED, 'stretches'));
+      const parts: number[] = [];
+      const part = new Float64Array(1024);
+      for (const n of [1024, 1, 1024, 451]) {
+        part.fill(Number.NaN);
+        draw(part, n);
+        parts.push(...part.subarray(0, n));
+        // Only the first n are written.
+        if (n < part.length) expect(Number.isNaN(part[n]!)).toBe(true);
+      }
+      expect(parts).toEqual(Array.from(whole));
+    },
+  );
 });
 
 describe('quantile', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRandom, stream } from './random.js';
+import { createRandom, stream, TABLE_CELLS } from './random.js';
 
 const draws = (rng: { nextFloat(): number }, n: number) => Array.from({ length: n }, () => rng.nextFloat());
 
@@ -75,5 +75,68 @@ describe('seeded generators', () => {
       for (let b = 0; b < 32; b++) if ((v >>> b) & 1) ones[b]!++;
     }
     for (const count of ones) expect(Math.abs(count / n - 0.5)).toBeLessThan(0.015);
+  });
+});
+
+describe('table draws', () => {
+  /** The identity's quantile function, tabulated: a draw is its own uniform. */
+  const identity = Float64Array.from({ length: TABLE_CELLS + 1 }, (_, j) => j / TABLE_CELLS);
+
+  it('interpolate the table at the next uniform: the identity table gives nextFloat itself', () => {
+    const out = new Float64Array(500);
+    stream(5, 't').fillFromTable(identity, 0, 1, out, out.length);
+    expect(Array.from(out)).toEqual(draws(stream(5, 't'), 500));
+  });
+
+  it('apply offset and scale, and fill only the count asked for', () => {
+    const out = new Float64Array(10).fill(-1);
+    stream(5, 't').fillFromTable(identity, 3, 2, out, 4);
+    const expected = draws(stream(5, 't'), 4).map((u) => 3 + 2 * u);
+    expect(Array.from(out.subarray(0, 4))).toEqual(expected);
+    expect(Array.from(out.subarray(4))).toEqual(new Array(6).fill(-1));
+  });
+
+  it('give the same values drawn in stretches as drawn at once', () => {
+    const tail = (u: number) => -u;
+    for (const fill of ['fillFromTable', 'fillFromTableWithTails'] as const) {
+      const whole = new Float64Array(3000);
+      const a = stream(9, 's');
+      if (fill === 'fillFromTable') a.fillFromTable(identity, 0, 1, whole, 3000);
+      else a.fillFromTableWithTails(identity, 0, 1, whole, 3000, tail);
+      const b = stream(9, 's');
+      const parts: number[] = [];
+      for (const n of [1, 999, 1024, 976]) {
+        const part = new Float64Array(n);
+        if (fill === 'fillFromTable') b.fillFromTable(identity, 0, 1, part, n);
+        else b.fillFromTableWithTails(identity, 0, 1, part, n, tail);
+        parts.push(...part);
+      }
+      expect(parts).toEqual(Array.from(whole));
+    }
+  });
+
+  it('with tails: half a step on, and the two outermost cells drawn by the tail function', () => {
+    const n = 200_000;
+    const out = new Float64Array(n);
+    // The tail function returns a mark that no table value can be: u + 10.
+    stream(2, 'tails').fillFromTableWithTails(identity, 0, 1, out, n, (u) => u + 10);
+    const uniforms = draws(stream(2, 'tails'), n).map((u) => u + 2 ** -33);
+    let tails = 0;
+    for (let i = 0; i < n; i++) {
+      const u = uniforms[i]!;
+      const outer = u < 1 / TABLE_CELLS || u >= 1 - 1 / TABLE_CELLS;
+      if (outer) tails++;
+      expect(out[i]).toBe(outer ? u + 10 : u);
+    }
+    // 2 cells of 4,096: about 98 of 200,000, give or take 4 standard deviations.
+    expect(Math.abs(tails - (2 * n) / TABLE_CELLS)).toBeLessThan(40);
+  });
+
+  it('refuse a table of another size', () => {
+    const out = new Float64Array(4);
+    expect(() => stream(1, 'x').fillFromTable(new Float64Array(100), 0, 1, out, 4)).toThrow(RangeError);
+    expect(() =>
+      stream(1, 'x').fillFromTableWithTails(new Float64Array(4096), 0, 1, out, 4, (u) => u),
+    ).toThrow('a quantile table has 4097 numbers, not 4096');
   });
 });

@@ -376,6 +376,13 @@ describe('reproducibility', () => {
     expect(await simulate(portfolio(5), { workers: 2 })).toEqual(one);
   });
 
+  it('a run leaves nothing behind: the buffers and columns it hands on give the next run the same figures', () => {
+    const one = simulateSync(portfolio(5));
+    simulateSync({ ...portfolio(7), samples: 3_000 });
+    simulateSync({ ...portfolio(8), initiatives: portfolio(8).initiatives.slice(0, 2), topN: 1 });
+    expect(simulateSync(portfolio(5))).toEqual(one);
+  });
+
   it('another seed gives other samples', () => {
     expect(simulateSync(portfolio(6))).not.toEqual(simulateSync(portfolio(5)));
   });
