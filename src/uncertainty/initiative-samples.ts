@@ -11,8 +11,12 @@ import { stream } from './random.js';
 import { type HistogramBin, histogram, type Quantiles, roundPercent, summarizeValues } from './statistics.js';
 import { type TornadoBar, tornado } from './tornado.js';
 
-/** The outputs a simulation reads; a model's other steps are computed but not kept. */
+/**
+ * The outputs a simulation reads; a model's other steps are computed but not kept. Effort only
+ * matters when the model has no overall of its own (overall = value / effort).
+ */
 const WANTED = ['value', 'effort', 'overall'] as const;
+const WANTED_WITH_OVERALL = ['value', 'overall'] as const;
 
 /** What sampling one initiative needs to know about it. */
 export interface InitiativeModel {
@@ -194,7 +198,9 @@ export function sampleInitiative(model: InitiativeModel, context: SamplingContex
     }
   });
 
-  const evaluator = script.columnEvaluator(WANTED);
+  const evaluator = script.columnEvaluator(
+    script.outputs.includes('overall') ? WANTED_WITH_OVERALL : WANTED,
+  );
   const assigns = (name: string) => evaluator.outputs.includes(name);
   const overall = overallColumn(samples);
   const { value, effort } = context;
