@@ -174,103 +174,50 @@ export function inputSpecs(
  * value / effort when effort > 0 — the rules of scoring/math-model.ts, sample by sample (SHEETS.md).
  */
 export function sampleInitiative(model: InitiativeModel, context: SamplingContext): InitiativeSamples {
-  const { samples, seed } = context;
+  const { samples } = context;
   const { script } = model;
   const { specs, missing } = inputSpecs(model, context.shared.specs);
   if (missing.length > 0) {
     return failedEverywhere(model.key, samples, `Missing approved params: ${missing.join(', ')}`);
   }
   const length = Math.min(STRETCH, samples);
-  // Per input: its drawer (own param) or its shared column, and the stretch it is read from.
-  const drawers: (Drawer | Float64Array)[] = [];
-  const inputs: Float64Array[] = [];
-  let own = 0;
-  script.inputs.forEach((name, k) => {
-    let stretch = context.stretches[k];
-    if (stretch?.length !== length) stretch = context.stretches[k] = new Float64Array(length);
-    inputs.push(stretch);
-    const spec = model.params.get(name);
-    if (spec) {
-      const row = (context.rows[own++] ??= new Float64Array(DRAWER_ROW_LENGTH));
-      drawers.push(drawer(spec, stream(seed, `${model.key}/${name}`), row));
-    } else {
-      drawers.push(context.shared.column(name)!);
-    }
-  });
-
-  const evaluator = script.columnEvaluator(
-    script.outputs.includes('overall') ? WANTED_WITH_OVERALL : WANTED,
-  );
-  const assigns = (name: string) => evaluator.outputs.includes(name);
+  const { sources, inputs } = inputSources(model, context, length);
+  const evaluator = script.columnEvaluator(script.outputs.includes('overall') ? WANTED_WITH_OVERALL : WANTED);
   const overall = overallColumn(samples);
-  const { value, effort } = context;
+  const { value, effort, scratch } = context;
   const outputs = evaluator.outputs.map((name) =>
     name === 'value' ? value : name === 'effort' ? effort : overall,
   );
-  if (!assigns('value')) value.fill(Number.NaN);
+  if (!evaluator.outputs.includes('value')) value.fill(Number.NaN);
+  const overallOf = overallRule(evaluator.outputs, value, effort, model.effortDays);
+  // Only value's summary is kept, so its values are gathered in place; overall's column is ranked
+  // sample by sample, so they are gathered into scratch.
+  const values = tally();
+  const overalls = tally();
   let failures = 0;
   let firstFailure: string | undefined;
-  // While each stretch is in cache: overall from value / effort when the script has none, and the
-  // values that are not NaN gathered at the front (value's in place: only its summary is kept;
-  // overall's into scratch: its column is ranked sample by sample), with their least and greatest.
-  const days = model.effortDays ?? Number.NaN;
-  const overallAssigned = assigns('overall');
-  const effortAssigned = assigns('effort');
-  const { scratch } = context;
-  let values = 0;
-  let negative = 0;
-  let valueLeast = Number.POSITIVE_INFINITY;
-  let valueGreatest = Number.NEGATIVE_INFINITY;
-  let overalls = 0;
-  let overallLeast = Number.POSITIVE_INFINITY;
-  let overallGreatest = Number.NEGATIVE_INFINITY;
   for (let at = 0; at < samples; at += length) {
     const count = Math.min(length, samples - at);
-    drawers.forEach((from, k) => {
+    sources.forEach((from, k) => {
       if (typeof from === 'function') from(inputs[k]!, count);
       else inputs[k]!.set(from.subarray(at, at + count));
     });
     const result = evaluator.run(inputs, outputs, count, at);
     if (result.failures > 0 && failures === 0) firstFailure = evaluator.failure(inputs, result.first);
     failures += result.failures;
-    const end = at + count;
-    for (let s = at; s < end; s++) {
-      let o: number;
-      if (overallAssigned) {
-        o = overall[s]!;
-      } else {
-        const e = effortAssigned ? effort[s]! : days;
-        o = e > 0 ? value[s]! / e : Number.NaN;
-      }
-      // A value / effort that overflowed is no overall, as in scoring (outOfRange).
-      if (o - o === 0) {
-        overall[s] = o;
-        scratch[overalls++] = o;
-        if (o < overallLeast) overallLeast = o;
-        if (o > overallGreatest) overallGreatest = o;
-      } else {
-        overall[s] = Number.NaN;
-      }
-      const v = value[s]!;
-      if (!Number.isNaN(v)) {
-        value[values++] = v;
-        if (v < 0) negative++;
-        if (v < valueLeast) valueLeast = v;
-        if (v > valueGreatest) valueGreatest = v;
-      }
-    }
+    // While the stretch is in cache.
+    if (overallOf) overallOf(overall, at, at + count);
+    gather(overall, at, at + count, scratch, overalls);
+    gather(value, at, at + count, value, values);
   }
-  const valueSummary = summarizeValues(value, values, true, { least: valueLeast, greatest: valueGreatest });
-  const overallSummary = summarizeValues(scratch, overalls, false, {
-    least: overallLeast,
-    greatest: overallGreatest,
-  });
+  const valueSummary = summarizeValues(value, values.count, true, values);
+  const overallSummary = summarizeValues(scratch, overalls.count, false, overalls);
   return {
     key: model.key,
     value: valueSummary.quantiles,
     overall: overallSummary.quantiles,
-    probValueNegative: values === 0 ? 0 : roundPercent(negative / values),
-    histogram: histogram(value, valueSummary.p01, valueSummary.p99, values),
+    probValueNegative: values.count === 0 ? 0 : roundPercent(values.negative / values.count),
+    histogram: histogram(value, valueSummary.p01, valueSummary.p99, values.count),
     tornado: tornado(script, specs),
     failures,
     ...(firstFailure !== undefined ? { firstFailure } : {}),
@@ -278,6 +225,93 @@ export function sampleInitiative(model: InitiativeModel, context: SamplingContex
     overallP10: overallSummary.p10,
     overallP90: overallSummary.p90,
   };
+}
+
+/**
+ * Where each input of a stretch comes from — its own param's drawer, or its shared assumption's
+ * column — and the stretch it is read from (the context's, reused).
+ */
+function inputSources(
+  model: InitiativeModel,
+  context: SamplingContext,
+  length: number,
+): { sources: (Drawer | Float64Array)[]; inputs: Float64Array[] } {
+  const sources: (Drawer | Float64Array)[] = [];
+  const inputs: Float64Array[] = [];
+  let own = 0;
+  model.script.inputs.forEach((name, k) => {
+    let stretch = context.stretches[k];
+    if (stretch?.length !== length) stretch = context.stretches[k] = new Float64Array(length);
+    inputs.push(stretch);
+    const spec = model.params.get(name);
+    if (spec) {
+      const row = (context.rows[own++] ??= new Float64Array(DRAWER_ROW_LENGTH));
+      sources.push(drawer(spec, stream(context.seed, `${model.key}/${name}`), row));
+    } else {
+      sources.push(context.shared.column(name)!);
+    }
+  });
+  return { sources, inputs };
+}
+
+/**
+ * When the script assigns no overall, what fills overall[from … to): value / effort (the script's
+ * effort, else effortDays) where effort > 0, else NaN. Undefined when the script assigns overall.
+ */
+function overallRule(
+  written: readonly string[],
+  value: Float64Array,
+  effort: Float64Array,
+  effortDays: number | null,
+): ((overall: Float64Array, from: number, to: number) => void) | undefined {
+  if (written.includes('overall')) return undefined;
+  const days = effortDays ?? Number.NaN;
+  const effortAssigned = written.includes('effort');
+  return (overall, from, to) => {
+    for (let s = from; s < to; s++) {
+      const e = effortAssigned ? effort[s]! : days;
+      overall[s] = e > 0 ? value[s]! / e : Number.NaN;
+    }
+  };
+}
+
+/** The values gathered so far: how many, how many below 0, and their least and greatest. */
+interface Tally {
+  count: number;
+  negative: number;
+  least: number;
+  greatest: number;
+}
+
+const tally = (): Tally => ({
+  count: 0,
+  negative: 0,
+  least: Number.POSITIVE_INFINITY,
+  greatest: Number.NEGATIVE_INFINITY,
+});
+
+/**
+ * Copies the finite values of column[from … to) to `into` after those gathered before (`into` may
+ * be the column itself: nothing is copied ahead of where it is read), and sets every value that is
+ * not finite to NaN — a value / effort that overflowed is no overall, as in scoring (outOfRange).
+ */
+function gather(column: Float64Array, from: number, to: number, into: Float64Array, counted: Tally): void {
+  let { count, negative, least, greatest } = counted;
+  for (let s = from; s < to; s++) {
+    const v = column[s]!;
+    if (v - v === 0) {
+      into[count++] = v;
+      if (v < 0) negative++;
+      if (v < least) least = v;
+      if (v > greatest) greatest = v;
+    } else {
+      column[s] = Number.NaN;
+    }
+  }
+  counted.count = count;
+  counted.negative = negative;
+  counted.least = least;
+  counted.greatest = greatest;
 }
 
 /** An initiative none of whose samples could be computed, for one reason. */
