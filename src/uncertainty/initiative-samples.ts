@@ -172,18 +172,23 @@ export function inputSpecs(
  * Samples and evaluates one initiative, STRETCH samples at a time. value = the script's `value`;
  * effort = its `effort` if assigned, else effortDays; overall = its `overall` if assigned, else
  * value / effort when effort > 0 — the rules of scoring/math-model.ts, sample by sample (SHEETS.md).
+ * The overall column is `into` when given (a stretch of memory the threads share), else a new one.
  */
-export function sampleInitiative(model: InitiativeModel, context: SamplingContext): InitiativeSamples {
+export function sampleInitiative(
+  model: InitiativeModel,
+  context: SamplingContext,
+  into?: Float64Array,
+): InitiativeSamples {
   const { samples } = context;
   const { script } = model;
   const { specs, missing } = inputSpecs(model, context.shared.specs);
   if (missing.length > 0) {
-    return failedEverywhere(model.key, samples, `Missing approved params: ${missing.join(', ')}`);
+    return failedEverywhere(model.key, samples, `Missing approved params: ${missing.join(', ')}`, into);
   }
   const length = Math.min(STRETCH, samples);
   const { sources, inputs } = inputSources(model, context, length);
   const evaluator = script.columnEvaluator(script.outputs.includes('overall') ? WANTED_WITH_OVERALL : WANTED);
-  const overall = overallColumn(samples);
+  const overall = into ?? overallColumn(samples);
   const { value, effort, scratch } = context;
   const outputs = evaluator.outputs.map((name) =>
     name === 'value' ? value : name === 'effort' ? effort : overall,
@@ -315,7 +320,12 @@ function gather(column: Float64Array, from: number, to: number, into: Float64Arr
 }
 
 /** An initiative none of whose samples could be computed, for one reason. */
-export function failedEverywhere(key: string, samples: number, reason: string): InitiativeSamples {
+export function failedEverywhere(
+  key: string,
+  samples: number,
+  reason: string,
+  into: Float64Array = new Float64Array(samples),
+): InitiativeSamples {
   return {
     key,
     value: null,
@@ -325,7 +335,7 @@ export function failedEverywhere(key: string, samples: number, reason: string): 
     tornado: [],
     failures: samples,
     firstFailure: reason,
-    overallColumn: new Float64Array(samples).fill(Number.NaN),
+    overallColumn: into.fill(Number.NaN),
     overallP10: Number.NaN,
     overallP90: Number.NaN,
   };

@@ -25,10 +25,19 @@ export interface ParallelInitiative {
   effortDays: number | null;
 }
 
+/** What `sampleInWorkers` gives: the samples, and how to hand their shared columns back. */
+export interface SampledInWorkers {
+  /** In the initiatives' order; each overall column is a view of memory the threads share. */
+  sampled: InitiativeSamples[];
+  /** Call once nothing reads the overall columns any more: the next run can fill them again. */
+  release(): void;
+}
+
 /**
- * Samples the initiatives on `threads` threads, the calling one included: `here(i)` samples
- * initiative i on this thread (with its compiled script); worker threads sample the others.
- * Returns the samples in the initiatives' order.
+ * Samples the initiatives on `threads` threads, the calling one included: `here(i, column)`
+ * samples initiative i on this thread (with its compiled script) into `column`; worker threads
+ * sample the others. Every thread writes overall columns straight into one SharedArrayBuffer, so
+ * no column is allocated per initiative or moved between threads.
  */
 export async function sampleInWorkers<T extends ParallelInitiative>(
   initiatives: readonly T[],
@@ -36,11 +45,14 @@ export async function sampleInWorkers<T extends ParallelInitiative>(
   seed: number,
   samples: number,
   threads: number,
-  here: (index: number) => InitiativeSamples,
-): Promise<InitiativeSamples[]> {
+  here: (index: number, column: Float64Array) => InitiativeSamples,
+): Promise<SampledInWorkers> {
   const count = initiatives.length;
   const workers = Math.max(0, Math.min(threads, count) - 1);
   const counter = new Int32Array(new SharedArrayBuffer(4));
+  const memory = takeColumnMemory(count * samples * Float64Array.BYTES_PER_ELEMENT);
+  const columnOf = (i: number) =>
+    new Float64Array(memory, i * samples * Float64Array.BYTES_PER_ELEMENT, samples);
   // About 8 takes per thread: small enough to even out, large enough that taking costs nothing.
   const take = Math.max(1, Math.floor(count / ((workers + 1) * 8)));
   const job: WorkerJob = {
@@ -55,6 +67,7 @@ export async function sampleInWorkers<T extends ParallelInitiative>(
     })),
     counter: counter.buffer as SharedArrayBuffer,
     take,
+    columns: memory,
   };
   // The workers start first, so they run while this thread samples its share.
   const elsewhere = Array.from({ length: workers }, () => runJob(job));
@@ -63,17 +76,42 @@ export async function sampleInWorkers<T extends ParallelInitiative>(
   const results: (InitiativeSamples | undefined)[] = new Array(count);
   for (let start = Atomics.add(counter, 0, take); start < count; start = Atomics.add(counter, 0, take)) {
     const end = Math.min(count, start + take);
-    for (let i = start; i < end; i++) results[i] = here(i);
+    for (let i = start; i < end; i++) results[i] = here(i, columnOf(i));
   }
+  // (Should one fail, the memory is not handed back: a worker may still be writing into it.)
   for (const done of await Promise.all(elsewhere)) {
     done.indices.forEach((index, k) => {
-      results[index] = done.samples[k];
+      results[index] = { ...done.samples[k]!, overallColumn: columnOf(index) };
     });
   }
-  return results.map((result, i) => {
+  const sampled = results.map((result, i) => {
     if (!result) throw new Error(`internal error: no thread sampled initiative ${initiatives[i]!.key}`);
     return result;
   });
+  return { sampled, release: () => giveColumnMemoryBack(memory) };
+}
+
+/**
+ * Shared memory for overall columns, kept from one run to the next (up to SPARE_MEMORY bytes), so
+ * a process that simulates again and again reuses it. Taken while a run uses it: two runs at once
+ * never share it.
+ */
+let spareMemory: SharedArrayBuffer | undefined;
+const SPARE_MEMORY = 16 * 1024 * 1024;
+
+function takeColumnMemory(bytes: number): SharedArrayBuffer {
+  const spare = spareMemory;
+  if (spare && spare.byteLength >= bytes) {
+    spareMemory = undefined;
+    return spare;
+  }
+  return new SharedArrayBuffer(bytes);
+}
+
+function giveColumnMemoryBack(memory: SharedArrayBuffer): void {
+  if (memory.byteLength <= SPARE_MEMORY && (spareMemory?.byteLength ?? 0) < memory.byteLength) {
+    spareMemory = memory;
+  }
 }
 
 /** Started workers with no job. */

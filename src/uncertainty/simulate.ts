@@ -131,15 +131,17 @@ export async function simulate(
   const workers = options.workers ?? (input.initiatives.length * input.samples >= PARALLEL_FROM ? 2 : 1);
   if (workers <= 1 || input.initiatives.length < 2) return simulateSync(input);
   const context = createSamplingContext(input.seed, input.samples, input.shared);
-  const sampled = await sampleInWorkers(
+  const { sampled, release } = await sampleInWorkers(
     input.initiatives,
     input.shared,
     input.seed,
     input.samples,
     workers,
-    (index) => sampleInitiative(input.initiatives[index]!, context),
+    (index, column) => sampleInitiative(input.initiatives[index]!, context, column),
   );
-  return summarize(input, sampled);
+  const result = summarize(input, sampled);
+  release();
+  return result;
 }
 
 /** The simulation on the calling thread. */

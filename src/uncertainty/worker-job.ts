@@ -30,12 +30,14 @@ export interface WorkerJob {
   /** One Int32: the next initiative nobody has taken (every thread adds `take` to take some). */
   counter: SharedArrayBuffer;
   take: number;
+  /** The overall columns, initiative i's at i × samples: the worker writes those it samples. */
+  columns: SharedArrayBuffer;
 }
 
-/** The initiatives a worker sampled, by index in the job, and their samples. */
+/** The initiatives a worker sampled, by index in the job, and their samples (overall columns left out: they are in the job's shared memory). */
 export interface WorkerResults {
   indices: number[];
-  samples: InitiativeSamples[];
+  samples: Omit<InitiativeSamples, 'overallColumn'>[];
 }
 
 /**
@@ -60,8 +62,19 @@ export function runWorkerJob(job: WorkerJob): WorkerResults {
   ) {
     const end = Math.min(count, start + job.take);
     for (let i = start; i < end; i++) {
+      const column = new Float64Array(
+        job.columns,
+        i * job.samples * Float64Array.BYTES_PER_ELEMENT,
+        job.samples,
+      );
+      const { overallColumn: _written, ...sampled } = sampleOne(
+        job.initiatives[i]!,
+        job.samples,
+        context,
+        column,
+      );
       results.indices.push(i);
-      results.samples.push(sampleOne(job.initiatives[i]!, job.samples, context));
+      results.samples.push(sampled);
     }
   }
   return results;
@@ -71,11 +84,12 @@ function sampleOne(
   initiative: WorkerJob['initiatives'][number],
   samples: number,
   context: SamplingContext,
+  column: Float64Array,
 ): InitiativeSamples {
   const check = formulas.check(initiative.formulaText);
   if (!check.compiled) {
     // The caller compiled the same text, so this means it sent a text other than its script's.
-    return failedEverywhere(initiative.key, samples, check.errors.map(formatIssue).join('; '));
+    return failedEverywhere(initiative.key, samples, check.errors.map(formatIssue).join('; '), column);
   }
   return sampleInitiative(
     {
@@ -85,5 +99,6 @@ function sampleOne(
       effortDays: initiative.effortDays,
     },
     context,
+    column,
   );
 }
