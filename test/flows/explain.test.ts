@@ -16,9 +16,6 @@ forEachDatabase((_kind, open) => {
   beforeEach(async () => {
     database ??= await open();
     await resetDatabase(database);
-    // Tables resetDatabase predates.
-    await database.db.deleteFrom('rank_history').execute();
-    await database.db.deleteFrom('warnings').execute();
     h = await FlowHarness.create(database);
     // Enough samples for a range to show; these tests are about what is saved, not the numbers.
     h.config.uncertainty.samples = 1_000;

@@ -198,9 +198,12 @@ export async function resetDatabase(database: Database): Promise<void> {
     'math_models',
     'params',
     'score_history',
+    'rank_history',
+    'warnings',
     'row_state',
     'sequences',
     'runs',
+    'run_requests',
     'llm_calls',
     'run_locks',
   ] as const) {
