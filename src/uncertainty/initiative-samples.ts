@@ -1,6 +1,6 @@
 /**
- * One initiative's share of a simulation: sample its params, evaluate its model over every
- * sample at once, and summarize value and overall. It depends only on the run's seed, the sample
+ * One initiative's share of a simulation: sample its params and evaluate its model a stretch of
+ * samples at a time, without an object per sample, then summarize value and overall. It depends only on the run's seed, the sample
  * count and the initiative itself, never on other initiatives — which is what lets worker threads
  * compute initiatives in any split and still give bit-identical results. Ranking, which needs
  * every initiative's samples at once, happens afterwards (ranking.ts).
