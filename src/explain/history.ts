@@ -43,15 +43,11 @@ export interface InitiativeHistory {
   framework: string | null;
 }
 
-/** An initiative after a run: its ranking and its scores as last recorded. */
-export interface InitiativeState {
-  /** The last run that recorded something about it, and when that run started. */
-  run: number;
-  at: string;
-  framework: string | null;
-  coefficient: number | null;
-  priority: number | null;
-  rank: number | null;
+/**
+ * An initiative after a run: its ranking and its scores as last recorded. `run` and `at` are the
+ * last run that recorded something about it, and when that run started.
+ */
+export interface InitiativeState extends RankRecord {
   /** The active framework's score; null when it has none recorded. */
   score: ScoreRecord | null;
   /** Each framework's score, by framework. */

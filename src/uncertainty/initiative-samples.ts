@@ -119,40 +119,6 @@ export function createSamplingContext(
   return { ...workspace, seed, shared: new SharedColumns(shared, seed, samples) };
 }
 
-/** Overall columns given back after a simulation, for the next one on this thread to fill. */
-const spareColumns: Float64Array[] = [];
-/** At most this many bytes of spare columns are kept (beyond, they are left to the collector). */
-const SPARE_BYTES = 16 * 1024 * 1024;
-
-/** A column of `samples` values for an overall, spare or new; its contents are to be overwritten. */
-function overallColumn(samples: number): Float64Array {
-  while (spareColumns.length > 0) {
-    const column = spareColumns.pop()!;
-    if (column.length === samples) return column;
-  }
-  return new Float64Array(samples);
-}
-
-/**
- * Gives overall columns back once nothing reads them any more (after ranking), so that the next
- * simulation on this thread fills them instead of allocating: with a hundred initiatives that is
- * 8 MB a run the collector does not have to see.
- */
-export function giveBackColumns(columns: readonly Float64Array[]): void {
-  let bytes = spareColumns.reduce((sum, column) => sum + column.byteLength, 0);
-  for (const column of columns) {
-    if (bytes + column.byteLength > SPARE_BYTES) return;
-    if (
-      column.buffer instanceof ArrayBuffer &&
-      column.byteOffset === 0 &&
-      column.buffer.byteLength === column.byteLength
-    ) {
-      spareColumns.push(column);
-      bytes += column.byteLength;
-    }
-  }
-}
-
 /** The distribution of each input the script reads: its own param first, else a shared assumption. */
 export function inputSpecs(
   model: Pick<InitiativeModel, 'script' | 'params'>,
@@ -172,7 +138,7 @@ export function inputSpecs(
  * Samples and evaluates one initiative, STRETCH samples at a time. value = the script's `value`;
  * effort = its `effort` if assigned, else effortDays; overall = its `overall` if assigned, else
  * value / effort when effort > 0 — the rules of scoring/math-model.ts, sample by sample (SHEETS.md).
- * The overall column is `into` when given (a stretch of memory the threads share), else a new one.
+ * The overall column is `into` when given (column-memory.ts), else a new one.
  */
 export function sampleInitiative(
   model: InitiativeModel,
@@ -188,7 +154,7 @@ export function sampleInitiative(
   const length = Math.min(STRETCH, samples);
   const { sources, inputs } = inputSources(model, context, length);
   const evaluator = script.columnEvaluator(script.outputs.includes('overall') ? WANTED_WITH_OVERALL : WANTED);
-  const overall = into ?? overallColumn(samples);
+  const overall = into ?? new Float64Array(samples);
   const { value, effort, scratch } = context;
   const outputs = evaluator.outputs.map((name) =>
     name === 'value' ? value : name === 'effort' ? effort : overall,

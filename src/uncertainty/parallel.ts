@@ -4,7 +4,8 @@
  * was idle, one a busy machine gives less time) simply takes fewer, and the work ends at about the
  * same time on all of them. Each worker recompiles the formulas from their text and re-derives the
  * same random streams (worker-job.ts), so an initiative's samples are bit-identical whichever
- * thread computes it. Only sampling and evaluating runs here; ranking needs every column and runs
+ * thread computes it. Every thread writes overall columns into one shared memory (column-memory.ts).
+ * Only sampling and evaluating runs here; ranking needs every column and runs
  * on the calling thread afterwards.
  *
  * Workers are kept once started, idle and not holding the process open, so a long-running process
@@ -13,6 +14,7 @@
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import type { OverallColumns } from './column-memory.js';
 import type { DistributionSpec } from './distributions.js';
 import type { InitiativeSamples } from './initiative-samples.js';
 import type { WorkerJob, WorkerResults } from './worker-job.js';
@@ -25,19 +27,11 @@ export interface ParallelInitiative {
   effortDays: number | null;
 }
 
-/** What `sampleInWorkers` gives: the samples, and how to hand their shared columns back. */
-export interface SampledInWorkers {
-  /** In the initiatives' order; each overall column is a view of memory the threads share. */
-  sampled: InitiativeSamples[];
-  /** Call once nothing reads the overall columns any more: the next run can fill them again. */
-  release(): void;
-}
-
 /**
- * Samples the initiatives on `threads` threads, the calling one included: `here(i, column)`
- * samples initiative i on this thread (with its compiled script) into `column`; worker threads
- * sample the others. Every thread writes overall columns straight into one SharedArrayBuffer, so
- * no column is allocated per initiative or moved between threads.
+ * Samples the initiatives on `threads` threads, the calling one included: `here(i)` samples
+ * initiative i on this thread (with its compiled script) into `columns.column(i)`; worker threads
+ * sample the others straight into the same shared memory. Returns the samples in the
+ * initiatives' order.
  */
 export async function sampleInWorkers<T extends ParallelInitiative>(
   initiatives: readonly T[],
@@ -45,14 +39,12 @@ export async function sampleInWorkers<T extends ParallelInitiative>(
   seed: number,
   samples: number,
   threads: number,
-  here: (index: number, column: Float64Array) => InitiativeSamples,
-): Promise<SampledInWorkers> {
+  columns: OverallColumns,
+  here: (index: number) => InitiativeSamples,
+): Promise<InitiativeSamples[]> {
   const count = initiatives.length;
   const workers = Math.max(0, Math.min(threads, count) - 1);
   const counter = new Int32Array(new SharedArrayBuffer(4));
-  const memory = takeColumnMemory(count * samples * Float64Array.BYTES_PER_ELEMENT);
-  const columnOf = (i: number) =>
-    new Float64Array(memory, i * samples * Float64Array.BYTES_PER_ELEMENT, samples);
   // About 8 takes per thread: small enough to even out, large enough that taking costs nothing.
   const take = Math.max(1, Math.floor(count / ((workers + 1) * 8)));
   const job: WorkerJob = {
@@ -67,7 +59,7 @@ export async function sampleInWorkers<T extends ParallelInitiative>(
     })),
     counter: counter.buffer as SharedArrayBuffer,
     take,
-    columns: memory,
+    columns: columns.memory,
   };
   // The workers start first, so they run while this thread samples its share.
   const elsewhere = Array.from({ length: workers }, () => runJob(job));
@@ -76,42 +68,17 @@ export async function sampleInWorkers<T extends ParallelInitiative>(
   const results: (InitiativeSamples | undefined)[] = new Array(count);
   for (let start = Atomics.add(counter, 0, take); start < count; start = Atomics.add(counter, 0, take)) {
     const end = Math.min(count, start + take);
-    for (let i = start; i < end; i++) results[i] = here(i, columnOf(i));
+    for (let i = start; i < end; i++) results[i] = here(i);
   }
-  // (Should one fail, the memory is not handed back: a worker may still be writing into it.)
   for (const done of await Promise.all(elsewhere)) {
     done.indices.forEach((index, k) => {
-      results[index] = { ...done.samples[k]!, overallColumn: columnOf(index) };
+      results[index] = { ...done.samples[k]!, overallColumn: columns.column(index) };
     });
   }
-  const sampled = results.map((result, i) => {
+  return results.map((result, i) => {
     if (!result) throw new Error(`internal error: no thread sampled initiative ${initiatives[i]!.key}`);
     return result;
   });
-  return { sampled, release: () => giveColumnMemoryBack(memory) };
-}
-
-/**
- * Shared memory for overall columns, kept from one run to the next (up to SPARE_MEMORY bytes), so
- * a process that simulates again and again reuses it. Taken while a run uses it: two runs at once
- * never share it.
- */
-let spareMemory: SharedArrayBuffer | undefined;
-const SPARE_MEMORY = 16 * 1024 * 1024;
-
-function takeColumnMemory(bytes: number): SharedArrayBuffer {
-  const spare = spareMemory;
-  if (spare && spare.byteLength >= bytes) {
-    spareMemory = undefined;
-    return spare;
-  }
-  return new SharedArrayBuffer(bytes);
-}
-
-function giveColumnMemoryBack(memory: SharedArrayBuffer): void {
-  if (memory.byteLength <= SPARE_MEMORY && (spareMemory?.byteLength ?? 0) < memory.byteLength) {
-    spareMemory = memory;
-  }
 }
 
 /** Started workers with no job. */

@@ -9,13 +9,9 @@
  * leaves every other initiative's draws unchanged.
  */
 import type { CompiledScript } from '../formula/index.js';
+import { type OverallColumns, takeOverallColumns } from './column-memory.js';
 import type { DistributionSpec } from './distributions.js';
-import {
-  createSamplingContext,
-  giveBackColumns,
-  type InitiativeSamples,
-  sampleInitiative,
-} from './initiative-samples.js';
+import { createSamplingContext, type InitiativeSamples, sampleInitiative } from './initiative-samples.js';
 import { sampleInWorkers } from './parallel.js';
 import { rankSamples } from './ranking.js';
 import {
@@ -131,26 +127,29 @@ export async function simulate(
   const workers = options.workers ?? (input.initiatives.length * input.samples >= PARALLEL_FROM ? 2 : 1);
   if (workers <= 1 || input.initiatives.length < 2) return simulateSync(input);
   const context = createSamplingContext(input.seed, input.samples, input.shared);
-  const { sampled, release } = await sampleInWorkers(
+  const columns = takeOverallColumns(input.initiatives.length, input.samples);
+  const sampled = await sampleInWorkers(
     input.initiatives,
     input.shared,
     input.seed,
     input.samples,
     workers,
-    (index, column) => sampleInitiative(input.initiatives[index]!, context, column),
+    columns,
+    (index) => sampleInitiative(input.initiatives[index]!, context, columns.column(index)),
   );
-  const result = summarize(input, sampled);
-  release();
-  return result;
+  // (Should sampling fail, the memory is not handed back: a worker may still be writing into it.)
+  return summarize(input, sampled, columns);
 }
 
 /** The simulation on the calling thread. */
 export function simulateSync(input: SimulationInput): SimulationResult {
   assertValidInput(input);
   const context = createSamplingContext(input.seed, input.samples, input.shared);
+  const columns = takeOverallColumns(input.initiatives.length, input.samples);
   return summarize(
     input,
-    input.initiatives.map((initiative) => sampleInitiative(initiative, context)),
+    input.initiatives.map((initiative, i) => sampleInitiative(initiative, context, columns.column(i))),
+    columns,
   );
 }
 
@@ -163,8 +162,12 @@ function assertValidInput(input: SimulationInput): void {
   }
 }
 
-/** Ranks the samples, then puts each initiative's figures together. */
-function summarize(input: SimulationInput, sampled: InitiativeSamples[]): SimulationResult {
+/** Ranks the samples, then puts each initiative's figures together; then hands `memory` back. */
+function summarize(
+  input: SimulationInput,
+  sampled: InitiativeSamples[],
+  memory: OverallColumns,
+): SimulationResult {
   const competing = input.initiatives.flatMap((initiative, i) => (initiative.competes === false ? [] : [i]));
   const columns = competing.map((i) => sampled[i]!.overallColumn);
   const ranking = rankSamples({
@@ -205,6 +208,6 @@ function summarize(input: SimulationInput, sampled: InitiativeSamples[]): Simula
     });
   });
   const constants = new Map(input.constants.map((c, j) => [c.key, ranking.constantPTopN[j]!]));
-  giveBackColumns(sampled.map((s) => s.overallColumn));
+  memory.release();
   return { initiatives, constants, samples: input.samples };
 }

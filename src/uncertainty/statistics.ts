@@ -209,7 +209,7 @@ function selectAll(
   selectAll(values, k + 1, to, ks, middle + 1, kTo);
 }
 
-/** What `summarizeColumn` finds: the unrounded P10 and P90 besides the rounded quantiles. */
+/** What `summarizeValues` finds: the unrounded P10 and P90 besides the rounded quantiles. */
 export interface ColumnSummary {
   quantiles: Quantiles | null;
   /** Unrounded; NaN when there are no values. */
@@ -222,16 +222,9 @@ export interface ColumnSummary {
 }
 
 /**
- * P10, P50 and P90 of `column`'s values (rounded, and P10 and P90 unrounded), with `bounds` the P1
- * and P99 a histogram spans, and how many values there are; `scratch` is as long as the column.
- */
-export function summarizeColumn(column: Float64Array, scratch: Float64Array, bounds = true): ColumnSummary {
-  return summarizeValues(scratch, compactValues(column, scratch), bounds);
-}
-
-/**
- * As `summarizeColumn`, for values already gathered: `values[0..count)`, none NaN (reordered);
- * `span` their least and greatest when the caller knows them.
+ * P10, P50 and P90 of `values[0..count)` — gathered values, none NaN, which it reorders — rounded,
+ * and P10 and P90 unrounded, with `bounds` the P1 and P99 a histogram spans; `span` is their least
+ * and greatest when the caller knows them.
  */
 export function summarizeValues(
   values: Float64Array,

@@ -7,6 +7,7 @@
  */
 import { formatIssue } from '../formula/index.js';
 import { FormulaCache } from '../scoring/index.js';
+import { overallColumnIn } from './column-memory.js';
 import type { DistributionSpec } from './distributions.js';
 import {
   createSamplingContext,
@@ -62,11 +63,7 @@ export function runWorkerJob(job: WorkerJob): WorkerResults {
   ) {
     const end = Math.min(count, start + job.take);
     for (let i = start; i < end; i++) {
-      const column = new Float64Array(
-        job.columns,
-        i * job.samples * Float64Array.BYTES_PER_ELEMENT,
-        job.samples,
-      );
+      const column = overallColumnIn(job.columns, job.samples, i);
       const { overallColumn: _written, ...sampled } = sampleOne(
         job.initiatives[i]!,
         job.samples,

@@ -4,7 +4,7 @@
  * the frameworks agree on it; the steeper and redder the line, the more its ranks differ.
  */
 import * as Plot from '@observablehq/plot';
-import { isFiniteNumber, rankTicks, truncate } from './numbers.js';
+import { isFiniteNumber, rankAxis, truncate } from './numbers.js';
 import { emptyChart, renderChart } from './plot-render.js';
 
 export interface FrameworksChartRow {
@@ -113,14 +113,7 @@ export function frameworksChart(
     marginLeft: 40,
     marginRight: 160,
     x: { type: 'point', domain: frameworks, axis: 'top', label: null, padding: 0.3 },
-    y: {
-      domain: lastRank > 1 ? [1, lastRank] : [0.5, 1.5],
-      reverse: true,
-      label: 'Rank',
-      ticks: rankTicks(lastRank),
-      tickFormat: 'd',
-      grid: true,
-    },
+    y: rankAxis(lastRank),
     color: { type: 'identity' },
     marks: [
       Plot.line(lined, {

@@ -5,7 +5,7 @@
  * rank below with 1 at the top — because the two have unrelated scales.
  */
 import * as Plot from '@observablehq/plot';
-import { formatNumber, isFiniteNumber, paddedDomain, rankTicks } from './numbers.js';
+import { formatNumber, isFiniteNumber, paddedDomain, rankAxis } from './numbers.js';
 import {
   type ChartElement,
   type ChartFrame,
@@ -197,14 +197,7 @@ export function historyChart(points: readonly HistoryChartPoint[], options: Hist
         ...margins,
         marginBottom: 30,
         x,
-        y: {
-          domain: lastRank > 1 ? [1, lastRank] : [0.5, 1.5],
-          reverse: true,
-          label: 'Rank',
-          ticks: rankTicks(lastRank),
-          tickFormat: 'd',
-          grid: true,
-        },
+        y: rankAxis(lastRank),
         marks: [
           Plot.line(steps(timed, 'rank'), { x: 'at', y: 'y', stroke: '#ff7f0e', className: 'rank-line' }),
           Plot.dot(ranked, {

@@ -94,3 +94,18 @@ export function rankTicks(last: number): number[] {
   if (last - ticks[ticks.length - 1]! > step / 2) ticks.push(last);
   return ticks;
 }
+
+/**
+ * The y scale of a chart of ranks 1 … last: rank 1 at the top, whole-number ticks (`rankTicks`)
+ * and grid lines; a lone rank 1 gets room around it.
+ */
+export function rankAxis(last: number) {
+  return {
+    domain: last > 1 ? [1, last] : [0.5, 1.5],
+    reverse: true,
+    label: 'Rank',
+    ticks: rankTicks(last),
+    tickFormat: 'd',
+    grid: true,
+  };
+}
