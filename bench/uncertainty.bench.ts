@@ -12,12 +12,12 @@
  * 3. The same 100 models in Squiggle (@quri/squiggle-lang, each input `lo to hi`, its 90% credible
  *    interval: a lognormal for positive bounds; 10,000 samples) against productops with lognormal
  *    p05/p95 inputs at 10,000 samples, no P(top N) (Squiggle has nothing like it), on 1 thread and
- *    on 2 (the compiled engine, its worker already started by the warm-up run, as in a long-running
+ *    on 2 (the compiled engine, its worker already started by the warm-up runs, as in a long-running
  *    process): productops ≥ 30× faster. Both means of one model are printed, to show that Squiggle
  *    computed.
  *
- * The machine is shared and noisy, so every figure is the median and the minimum of 5 timed runs
- * after one warm-up run. Each measurement runs in its own child process (this file re-invoked
+ * The machine is shared and noisy, so every figure is the median and the minimum of 7 timed runs
+ * after 3 warm-up runs. Each measurement runs in its own child process (this file re-invoked
  * with its name), so one cannot warm up, slow down or leave workers behind for another. In the
  * comparison, Squiggle and productops alternate run by run, so drift on the machine hits both.
  */
@@ -55,7 +55,13 @@ const SCRIPT = SIX_STEP_SCRIPT;
 /** FORMULA.md's plausible values (they give value 8,800, overall 880). */
 const PLAUSIBLE = SIX_STEP_VALUES;
 
-const REPEATS = 5;
+const REPEATS = 7;
+/**
+ * Untimed runs first: V8 optimizes a function only after it has run a while, and a worker thread's
+ * copy apart from the calling thread's, so with one warm-up run the first timed runs on 2 threads
+ * still ran partly unoptimized code (measured: 60–85 ms, then a steady 41–45 ms).
+ */
+const WARM_UPS = 3;
 const SAMPLES = 10_000;
 const SEED = 20_240_601;
 const TARGETS = { portfolio: 1.5, single: 0.5, speedup: 30 };
@@ -158,7 +164,7 @@ const seconds = async (work: () => Promise<unknown> | unknown): Promise<number> 
 };
 
 async function repeat(work: () => Promise<unknown> | unknown): Promise<number[]> {
-  await work(); // warm-up
+  for (let w = 0; w < WARM_UPS; w++) await work();
   const times: number[] = [];
   for (let r = 0; r < REPEATS; r++) times.push(await seconds(work));
   return times;
@@ -272,9 +278,11 @@ async function versus(): Promise<Measurement> {
     twoThreadResult = await compiled.simulate(twoThreadInput, { workers: 2 });
   };
 
-  await squiggle(); // warm-up
-  await productops();
-  await productopsTwoThreads();
+  for (let w = 0; w < WARM_UPS; w++) {
+    await squiggle();
+    await productops();
+    await productopsTwoThreads();
+  }
   const times = { squiggle: [] as number[], productops: [] as number[], productops2: [] as number[] };
   for (let r = 0; r < REPEATS; r++) {
     times.squiggle.push(await seconds(squiggle));
@@ -367,7 +375,7 @@ function build(): boolean {
 function report() {
   build();
   console.log(
-    `Monte Carlo, the FORMULA.md six-step model (node ${process.version}; median and min of ${REPEATS} runs after a warm-up)`,
+    `Monte Carlo, the FORMULA.md six-step model (node ${process.version}; median and min of ${REPEATS} runs after ${WARM_UPS} warm-up runs)`,
   );
   const targets: [string, boolean | undefined][] = [];
   /** Prints one productops measurement and notes its target (undefined when it could not be measured). */

@@ -8,7 +8,14 @@
 import type { CompiledScript } from '../formula/index.js';
 import { type DistributionSpec, DRAWER_ROW_LENGTH, type Drawer, drawer, sample } from './distributions.js';
 import { stream } from './random.js';
-import { type HistogramBin, histogram, type Quantiles, roundPercent, summarizeValues } from './statistics.js';
+import {
+  ColumnTally,
+  type HistogramBin,
+  histogram,
+  type Quantiles,
+  roundPercent,
+  summarizeTallied,
+} from './statistics.js';
 import { type TornadoBar, tornado } from './tornado.js';
 
 /**
@@ -84,6 +91,8 @@ export interface SamplingContext {
   shared: SharedColumns;
   /** Reused for quantiles. */
   scratch: Float64Array;
+  /** Reused: the tallies of value and of overall. */
+  tallies: [ColumnTally, ColumnTally];
   /** Reused from one initiative to the next: a stretch of each input, by position in script.inputs. */
   stretches: Float64Array[];
   /** Reused: each own param's row of quantiles (PERT, lognormal). */
@@ -110,6 +119,7 @@ export function createSamplingContext(
     workspace = {
       samples,
       scratch: new Float64Array(samples),
+      tallies: [new ColumnTally(), new ColumnTally()],
       stretches: [],
       rows: [],
       value: new Float64Array(samples),
@@ -161,10 +171,9 @@ export function sampleInitiative(
   );
   if (!evaluator.outputs.includes('value')) value.fill(Number.NaN);
   const overallOf = overallRule(evaluator.outputs, value, effort, model.effortDays);
-  // Only value's summary is kept, so its values are gathered in place; overall's column is ranked
-  // sample by sample, so they are gathered into scratch.
-  const values = tally();
-  const overalls = tally();
+  // Tallied while each stretch is in cache; neither column is reordered (overall is ranked later).
+  const values = context.tallies[0].reset();
+  const overalls = context.tallies[1].reset();
   let failures = 0;
   let firstFailure: string | undefined;
   for (let at = 0; at < samples; at += length) {
@@ -176,19 +185,18 @@ export function sampleInitiative(
     const result = evaluator.run(inputs, outputs, count, at);
     if (result.failures > 0 && failures === 0) firstFailure = evaluator.failure(inputs, result.first);
     failures += result.failures;
-    // While the stretch is in cache.
     if (overallOf) overallOf(overall, at, at + count);
-    gather(overall, at, at + count, scratch, overalls);
-    gather(value, at, at + count, value, values);
+    overalls.add(overall, at, at + count);
+    values.add(value, at, at + count);
   }
-  const valueSummary = summarizeValues(value, values.count, true, values);
-  const overallSummary = summarizeValues(scratch, overalls.count, false, overalls);
+  const valueSummary = summarizeTallied(value, samples, values, true, scratch);
+  const overallSummary = summarizeTallied(overall, samples, overalls, false, scratch);
   return {
     key: model.key,
     value: valueSummary.quantiles,
     overall: overallSummary.quantiles,
     probValueNegative: values.count === 0 ? 0 : roundPercent(values.negative / values.count),
-    histogram: histogram(value, valueSummary.p01, valueSummary.p99, values.count),
+    histogram: histogram(value, valueSummary.p01, valueSummary.p99, samples),
     tornado: tornado(script, specs),
     failures,
     ...(firstFailure !== undefined ? { firstFailure } : {}),
@@ -244,45 +252,6 @@ function overallRule(
       overall[s] = e > 0 ? value[s]! / e : Number.NaN;
     }
   };
-}
-
-/** The values gathered so far: how many, how many below 0, and their least and greatest. */
-interface Tally {
-  count: number;
-  negative: number;
-  least: number;
-  greatest: number;
-}
-
-const tally = (): Tally => ({
-  count: 0,
-  negative: 0,
-  least: Number.POSITIVE_INFINITY,
-  greatest: Number.NEGATIVE_INFINITY,
-});
-
-/**
- * Copies the finite values of column[from … to) to `into` after those gathered before (`into` may
- * be the column itself: nothing is copied ahead of where it is read), and sets every value that is
- * not finite to NaN — a value / effort that overflowed is no overall, as in scoring (outOfRange).
- */
-function gather(column: Float64Array, from: number, to: number, into: Float64Array, counted: Tally): void {
-  let { count, negative, least, greatest } = counted;
-  for (let s = from; s < to; s++) {
-    const v = column[s]!;
-    if (v - v === 0) {
-      into[count++] = v;
-      if (v < 0) negative++;
-      if (v < least) least = v;
-      if (v > greatest) greatest = v;
-    } else {
-      column[s] = Number.NaN;
-    }
-  }
-  counted.count = count;
-  counted.negative = negative;
-  counted.least = least;
-  counted.greatest = greatest;
 }
 
 /** An initiative none of whose samples could be computed, for one reason. */

@@ -45,8 +45,13 @@ export async function sampleInWorkers<T extends ParallelInitiative>(
   const count = initiatives.length;
   const workers = Math.max(0, Math.min(threads, count) - 1);
   const counter = new Int32Array(new SharedArrayBuffer(4));
-  // About 8 takes per thread: small enough to even out, large enough that taking costs nothing.
-  const take = Math.max(1, Math.floor(count / ((workers + 1) * 8)));
+  // A take is about TAKE_SAMPLES initiative-samples (under a millisecond), and at most an eighth of
+  // a thread's share: the threads then end within about a take of each other, and taking (one
+  // atomic add) still costs nothing beside the work taken.
+  const take = Math.max(
+    1,
+    Math.min(Math.floor(TAKE_SAMPLES / samples), Math.ceil(count / ((workers + 1) * 8))),
+  );
   const job: WorkerJob = {
     seed,
     samples,
@@ -80,6 +85,9 @@ export async function sampleInWorkers<T extends ParallelInitiative>(
     return result;
   });
 }
+
+/** Initiative-samples in one take of the shared counter, at most. */
+const TAKE_SAMPLES = 4096;
 
 /** Started workers with no job. */
 const idle: Worker[] = [];

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createRandom } from './random.js';
 import {
+  ColumnTally,
   compactValues,
   histogram,
   quantilesOf,
@@ -9,6 +10,7 @@ import {
   roundQuantile,
   selectNth,
   summarizeValues,
+  talliedQuantiles,
 } from './statistics.js';
 
 /** Type 7 from a full sort, to check the selection against. */
@@ -43,6 +45,8 @@ describe('selection', () => {
       'periodic outliers': (i) => (i % 4 === 0 ? 1e6 + i : random.nextFloat()),
       // A span that overflows to Infinity: found by selection instead.
       'near the largest numbers': (i) => (i % 2 === 0 ? -1.7e308 : 1.7e308 * random.nextFloat()),
+      // A span too narrow to cut into slices: found by selection too.
+      'subnormal steps': (i) => (i % 3) * 5e-324,
       'all equal': () => 42,
     };
     for (const [shape, draw] of Object.entries(shapes)) {
@@ -50,6 +54,53 @@ describe('selection', () => {
         const list = Array.from({ length: count }, (_, i) => draw(i));
         const got = quantilesOf(Float64Array.from(list), count, PS);
         expect(got, `${shape}, ${count} values`).toEqual(PS.map((p) => sortedQuantile(list, p)));
+      }
+    }
+  });
+
+  it('talliedQuantiles equals the sorted quantiles of the finite values, however the stretches fall', () => {
+    const random = createRandom(11);
+    const shapes: Record<string, (i: number) => number> = {
+      uniform: () => random.nextFloat(),
+      // Later stretches far outside the grid laid over the first one.
+      ascending: (i) => i * i,
+      descending: (i) => -i,
+      'outliers after the first stretch': (i) => (i > 2000 && i % 7 === 0 ? 1e12 : random.nextFloat()),
+      'failed samples and overflows': (i) =>
+        i % 5 === 0 ? Number.NaN : i % 11 === 0 ? Number.POSITIVE_INFINITY : random.nextFloat() - 0.5,
+      'nothing in the first stretches': (i) => (i < 3000 ? Number.NaN : random.nextFloat()),
+      'one value, then others': (i) => (i < 1024 ? 7 : 7 + random.nextFloat()),
+      'subnormal steps': (i) => (i % 3) * 5e-324,
+      'near the largest numbers': (i) => (i % 2 === 0 ? -1.7e308 : 1.7e308 * random.nextFloat()),
+      'all equal': () => 42,
+      'few values': (i) => (i < 9000 ? Number.NaN : random.nextFloat()),
+    };
+    const tally = new ColumnTally();
+    for (const [shape, draw] of Object.entries(shapes)) {
+      for (const [length, stretch] of [
+        [10_000, 1024],
+        [12_345, 999],
+      ] as const) {
+        const drawn = Array.from({ length }, (_, i) => draw(i));
+        const column = Float64Array.from(drawn);
+        const finite = drawn.filter((v) => Number.isFinite(v));
+        tally.reset();
+        for (let at = 0; at < length; at += stretch) tally.add(column, at, Math.min(length, at + stretch));
+        const label = `${shape}, ${length} values`;
+        expect(tally.count, label).toBe(finite.length);
+        expect(tally.negative, label).toBe(finite.filter((v) => v < 0).length);
+        if (finite.length > 0) {
+          expect(tally.least, label).toBe(Math.min(...finite));
+          expect(tally.greatest, label).toBe(Math.max(...finite));
+        }
+        // What is not finite is NaN now, and the rest is where it was.
+        expect(column, label).toEqual(Float64Array.from(drawn, (v) => (Number.isFinite(v) ? v : Number.NaN)));
+        const before = Float64Array.from(column);
+        const got = talliedQuantiles(column, length, tally, PS, new Float64Array(length));
+        const expected =
+          finite.length > 0 ? PS.map((p) => sortedQuantile(finite, p)) : PS.map(() => Number.NaN);
+        expect(got, label).toEqual(expected);
+        expect(column, `${label}: left as it was`).toEqual(before);
       }
     }
   });

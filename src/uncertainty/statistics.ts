@@ -63,22 +63,8 @@ export function quantilesOf(
   span?: Span,
 ): number[] {
   if (count >= BUCKETS_FROM) {
-    const ranks = new Set<number>();
-    for (const p of ps) {
-      const h = (count - 1) * p;
-      const k = Math.floor(h);
-      ranks.add(k);
-      if (h > k && k + 1 < count) ranks.add(k + 1);
-    }
-    const found = orderStatisticsByBuckets(values, count, [...ranks], span);
-    if (found) {
-      return ps.map((p) => {
-        const h = (count - 1) * p;
-        const k = Math.floor(h);
-        const low = found.get(k)!;
-        return h === k || k + 1 >= count ? low : low + (h - k) * (found.get(k + 1)! - low);
-      });
-    }
+    const found = orderStatisticsByBuckets(values, count, ranksOf(count, ps), span);
+    if (found) return interpolate(found, count, ps);
   }
   const floors = [...new Set(ps.map((p) => Math.floor((count - 1) * p)))].sort((a, b) => a - b);
   selectAll(values, 0, count, floors, 0, floors.length);
@@ -93,6 +79,28 @@ export function quantilesOf(
     let high = values[k + 1]!;
     for (let i = k + 2; i <= end; i++) if (values[i]! < high) high = values[i]!;
     return low + (h - k) * (high - low);
+  });
+}
+
+/** The order statistics (0-based ranks) that the type-7 quantiles at `ps` of `count` values read. */
+function ranksOf(count: number, ps: readonly number[]): number[] {
+  const ranks = new Set<number>();
+  for (const p of ps) {
+    const h = (count - 1) * p;
+    const k = Math.floor(h);
+    ranks.add(k);
+    if (h > k && k + 1 < count) ranks.add(k + 1);
+  }
+  return [...ranks];
+}
+
+/** The type-7 quantiles at `ps` from the order statistics `ranksOf` asked for. */
+function interpolate(found: ReadonlyMap<number, number>, count: number, ps: readonly number[]): number[] {
+  return ps.map((p) => {
+    const h = (count - 1) * p;
+    const k = Math.floor(h);
+    const low = found.get(k)!;
+    return h === k || k + 1 >= count ? low : low + (h - k) * (found.get(k + 1)! - low);
   });
 }
 
@@ -112,15 +120,15 @@ const bucketCounts = new Int32Array(BUCKETS);
 const bucketNext = new Int32Array(BUCKETS);
 /** Reused, grown as needed: the values of the buckets that hold a wanted rank. */
 let bucketValues = new Float64Array(1024);
+/** The last bucket. (Loops read module constants that are not exported: V8 folds only those.) */
+const LAST_BUCKET = BUCKETS - 1;
 
 /**
  * The order statistics `ranks` (0-based) of `values[0..count)`, exactly, in three passes and no
  * comparison sort: the least and greatest value (unless `span` gives them); how many values fall
- * in each of BUCKETS equal slices of that span (the slice of a value never decreases as the value
- * grows, so every value of one slice is ≤ every value of the next, and the counts say which slice
- * holds each rank); then only the values of those slices are copied out and selected from — a few
- * percent of the column, unless the values crowd into one slice (then it is merely no faster than
- * selecting). Null when the span is not a finite number (values near ±Number.MAX_VALUE).
+ * in each of BUCKETS equal slices of that span; then the values of the slices that hold a wanted
+ * rank are selected from (`orderStatisticsInSlices`). Null when the span is too wide to be a
+ * number (values near ±Number.MAX_VALUE) or too narrow to be cut into slices.
  */
 function orderStatisticsByBuckets(
   values: Float64Array,
@@ -141,21 +149,38 @@ function orderStatisticsByBuckets(
       else if (v > greatest) greatest = v;
     }
   }
-  const found = new Map<number, number>();
-  if (least === greatest) {
-    for (const rank of ranks) found.set(rank, least);
-    return found;
-  }
-  const width = greatest - least;
-  if (!Number.isFinite(width)) return null;
-  const scale = BUCKETS / width;
-  const last = BUCKETS - 1;
+  if (least === greatest) return new Map(ranks.map((rank) => [rank, least]));
+  // Null as well for a span so narrow that BUCKETS / width is not a number (subnormal steps).
+  const perWidth = BUCKETS / (greatest - least);
+  if (!Number.isFinite(perWidth) || perWidth === 0) return null;
   const counts = bucketCounts;
   counts.fill(0);
   for (let i = 0; i < count; i++) {
-    const b = Math.min(last, ((values[i]! - least) * scale) | 0);
+    // The slice orderStatisticsInSlices finds again (x is in [0, BUCKETS] here).
+    const x = (values[i]! - least) * perWidth;
+    const b = x < BUCKETS ? x | 0 : LAST_BUCKET;
     counts[b] = counts[b]! + 1;
   }
+  return orderStatisticsInSlices(values, count, least, perWidth, counts, ranks);
+}
+
+/**
+ * The order statistics `ranks` of the values of `column[0..length)` that are not NaN (NaN is
+ * skipped), given how many fall in each of BUCKETS slices: a value v is in slice
+ * ⌊(v − origin) × perWidth⌋, clamped to the first and last. That slice never decreases as v
+ * grows, so every value of one slice is ≤ every value of the next and the counts say which slice
+ * holds each rank; only the values of those slices are copied out and selected from — a few
+ * percent of the column, unless the values crowd into one slice (then it is merely no faster than
+ * selecting). The column is left as it is.
+ */
+function orderStatisticsInSlices(
+  column: Float64Array,
+  length: number,
+  origin: number,
+  perWidth: number,
+  counts: Int32Array,
+  ranks: readonly number[],
+): Map<number, number> {
   // Each rank's slice, and how many values lie in the slices before it; -1: a slice not wanted.
   const next = bucketNext;
   next.fill(-1);
@@ -176,20 +201,135 @@ function orderStatisticsByBuckets(
   // The wanted slices' values, each slice in its own stretch of `inside`.
   if (bucketValues.length < gathered) bucketValues = new Float64Array(gathered);
   const inside = bucketValues;
-  for (let i = 0; i < count; i++) {
-    const v = values[i]!;
-    const b = Math.min(last, ((v - least) * scale) | 0);
+  for (let i = 0; i < length; i++) {
+    const v = column[i]!;
+    const x = (v - origin) * perWidth;
+    // NaN fails both tests, and is skipped below.
+    const b = x < BUCKETS ? (x >= 0 ? x | 0 : 0) : LAST_BUCKET;
     const at = next[b]!;
-    if (at !== -1) {
+    if (at !== -1 && !Number.isNaN(v)) {
       inside[at] = v;
       next[b] = at + 1;
     }
   }
+  const found = new Map<number, number>();
   sorted.forEach((rank, r) => {
     const { bucket: b, before: under, start } = sliceOf[r]!;
     found.set(rank, selectNth(inside, start, start + counts[b]!, start + rank - under));
   });
   return found;
+}
+
+/**
+ * A column's values tallied a stretch at a time while the stretch is in the processor's cache
+ * (`add`), so that its quantiles (`talliedQuantiles`) need one more pass over the column rather
+ * than three: how many values are finite, how many below 0, the least and greatest, and how many
+ * fall in each of BUCKETS equal slices of a grid laid over the first stretch that has values (its
+ * span, widened by half of it on each side). A value off the grid counts in the first or last
+ * slice: slices still never decrease as values grow, which is all `orderStatisticsInSlices` needs;
+ * a poor grid only makes it slower. Values that are not finite are set to NaN and not counted.
+ */
+export class ColumnTally implements Span {
+  count = 0;
+  negative = 0;
+  least = Number.POSITIVE_INFINITY;
+  greatest = Number.NEGATIVE_INFINITY;
+  readonly counts = new Int32Array(BUCKETS);
+  /** The grid: slice ⌊(v − origin) × perWidth⌋; perWidth NaN until a stretch has had a value. */
+  origin = 0;
+  perWidth = Number.NaN;
+
+  /** Empties it for another column. */
+  reset(): this {
+    this.count = 0;
+    this.negative = 0;
+    this.least = Number.POSITIVE_INFINITY;
+    this.greatest = Number.NEGATIVE_INFINITY;
+    this.counts.fill(0);
+    this.origin = 0;
+    this.perWidth = Number.NaN;
+    return this;
+  }
+
+  /** Tallies column[from … to), setting what is not finite there to NaN. */
+  add(column: Float64Array, from: number, to: number): void {
+    if (Number.isNaN(this.perWidth)) this.layGrid(column, from, to);
+    const { counts, origin, perWidth } = this;
+    let { count, negative, least, greatest } = this;
+    for (let s = from; s < to; s++) {
+      const v = column[s]!;
+      if (v - v === 0) {
+        count++;
+        if (v < 0) negative++;
+        if (v < least) least = v;
+        if (v > greatest) greatest = v;
+        const x = (v - origin) * perWidth;
+        const b = x < BUCKETS ? (x >= 0 ? x | 0 : 0) : LAST_BUCKET;
+        counts[b] = counts[b]! + 1;
+      } else {
+        column[s] = Number.NaN;
+      }
+    }
+    this.count = count;
+    this.negative = negative;
+    this.least = least;
+    this.greatest = greatest;
+  }
+
+  /** Lays the grid over the finite values of column[from … to), if there are any. */
+  private layGrid(column: Float64Array, from: number, to: number): void {
+    let least = Number.POSITIVE_INFINITY;
+    let greatest = Number.NEGATIVE_INFINITY;
+    for (let s = from; s < to; s++) {
+      const v = column[s]!;
+      if (v - v !== 0) continue;
+      if (v < least) least = v;
+      if (v > greatest) greatest = v;
+    }
+    if (least > greatest) return;
+    // One value (or one repeated): a grid as wide as the value, or 1 around 0.
+    const width = greatest > least ? 2 * (greatest - least) : Math.abs(least) || 1;
+    const origin = least / 2 + greatest / 2 - width / 2;
+    const perWidth = BUCKETS / width;
+    // A grid too wide or too narrow to be numbers: every value in the first slice, still in order.
+    const usable = Number.isFinite(origin) && Number.isFinite(perWidth) && perWidth > 0;
+    this.origin = usable ? origin : 0;
+    this.perWidth = usable ? perWidth : 0;
+  }
+}
+
+/**
+ * The quantiles (as `quantilesOf`) at `ps` of the values `tally` counted in column[0 … length),
+ * which hold NaN where there is none; the column is left as it is. Few values are copied to
+ * `scratch` (at least `tally.count` long) and selected there.
+ */
+export function talliedQuantiles(
+  column: Float64Array,
+  length: number,
+  tally: ColumnTally,
+  ps: readonly number[],
+  scratch: Float64Array,
+): number[] {
+  const { count } = tally;
+  if (count === 0) return ps.map(() => Number.NaN);
+  if (tally.least === tally.greatest) return ps.map(() => tally.least);
+  if (count < BUCKETS_FROM || Number.isNaN(tally.perWidth)) {
+    let n = 0;
+    for (let i = 0; i < length; i++) {
+      const v = column[i]!;
+      if (!Number.isNaN(v)) scratch[n++] = v;
+    }
+    return quantilesOf(scratch, n, ps, tally);
+  }
+  const found = orderStatisticsInSlices(
+    column,
+    length,
+    tally.origin,
+    tally.perWidth,
+    tally.counts,
+    ranksOf(count, ps),
+  );
+  return interpolate(found, count, ps);
 }
 
 /** Puts each order statistic `ks[kFrom..kTo)` (ascending) of `values[from..to)` in its place. */
@@ -232,14 +372,31 @@ export function summarizeValues(
   bounds = true,
   span?: Span,
 ): ColumnSummary {
+  if (count === 0) return summary([], count);
+  return summary(quantilesOf(values, count, bounds ? WITH_BOUNDS : WITHOUT_BOUNDS, span), count);
+}
+
+/** `summarizeValues` of the values `tally` counted in column[0 … length) (`talliedQuantiles`). */
+export function summarizeTallied(
+  column: Float64Array,
+  length: number,
+  tally: ColumnTally,
+  bounds: boolean,
+  scratch: Float64Array,
+): ColumnSummary {
+  if (tally.count === 0) return summary([], 0);
+  const ps = bounds ? WITH_BOUNDS : WITHOUT_BOUNDS;
+  return summary(talliedQuantiles(column, length, tally, ps, scratch), tally.count);
+}
+
+const WITHOUT_BOUNDS = [0.1, 0.5, 0.9];
+const WITH_BOUNDS = [0.1, 0.5, 0.9, 0.01, 0.99];
+
+/** A ColumnSummary from the quantiles at WITH_BOUNDS or WITHOUT_BOUNDS (none when there are no values). */
+function summary(found: readonly number[], count: number): ColumnSummary {
   const none = Number.NaN;
   if (count === 0) return { quantiles: null, p10: none, p90: none, p01: none, p99: none, count };
-  const [p10, p50, p90, p01 = none, p99 = none] = quantilesOf(
-    values,
-    count,
-    bounds ? [0.1, 0.5, 0.9, 0.01, 0.99] : [0.1, 0.5, 0.9],
-    span,
-  ) as [number, number, number, number?, number?];
+  const [p10 = none, p50 = none, p90 = none, p01 = none, p99 = none] = found;
   return {
     quantiles: { p10: roundQuantile(p10), p50: roundQuantile(p50), p90: roundQuantile(p90) },
     p10,

@@ -3,7 +3,7 @@
  * sits at its median and this one at its P10, then at its P90; the swing is how far the value
  * moves. It is computed from exact quantiles, not from samples, so it has no noise at all.
  */
-import { type CompiledScript, EvaluationError } from '../formula/index.js';
+import type { CompiledScript } from '../formula/index.js';
 import { type DistributionSpec, quantile } from './distributions.js';
 import { roundPercent, roundQuantile } from './statistics.js';
 
@@ -23,30 +23,39 @@ export interface TornadoBar {
 /**
  * Bars for every uncertain input, largest swing first (ties by name). Fixed inputs move nothing
  * and get no bar; neither does an input whose P10 or P90 makes the model fail (no swing to show).
- * No bars when the model fails at the medians or an input has no distribution.
+ * No bars when the model fails at the medians or an input has no distribution. Every setting is a
+ * row of one column evaluation (row 0 all medians, then each uncertain input at its P10 and at its
+ * P90): the values `evaluate` gives, with no object per setting.
  */
 export function tornado(script: CompiledScript, specs: ReadonlyMap<string, DistributionSpec>): TornadoBar[] {
-  // No prototype: an input may be called `constructor` or `__proto__`.
-  const params: Record<string, number> = Object.create(null);
-  for (const name of script.inputs) {
-    const spec = specs.get(name);
+  const evaluator = script.columnEvaluator(WANTED);
+  if (evaluator.outputs.length === 0) return [];
+  const { inputs } = script;
+  const moving: number[] = [];
+  for (let k = 0; k < inputs.length; k++) {
+    const spec = specs.get(inputs[k]!);
     if (!spec) return [];
-    params[name] = quantile(spec, 0.5);
+    if (spec.kind !== 'fixed') moving.push(k);
   }
-  if (valueAt(script, params) === null) return [];
+  const rows = 1 + 2 * moving.length;
+  const columns = inputs.map((name) => new Float64Array(rows).fill(quantile(specs.get(name)!, 0.5)));
+  moving.forEach((k, m) => {
+    const spec = specs.get(inputs[k]!)!;
+    columns[k]![1 + 2 * m] = quantile(spec, 0.1);
+    columns[k]![2 + 2 * m] = quantile(spec, 0.9);
+  });
+  const value = new Float64Array(rows);
+  evaluator.run(columns, [value], rows);
+  // A failed row is NaN; a value that is not finite is no value either.
+  if (!Number.isFinite(value[0])) return [];
   const raw: { name: string; low: number; high: number; swing: number }[] = [];
-  for (const name of script.inputs) {
-    const spec = specs.get(name)!;
-    if (spec.kind === 'fixed') continue;
-    const median = params[name]!;
-    params[name] = quantile(spec, 0.1);
-    const low = valueAt(script, params);
-    params[name] = quantile(spec, 0.9);
-    const high = valueAt(script, params);
-    params[name] = median;
-    if (low === null || high === null) continue;
-    raw.push({ name, low, high, swing: Math.abs(high - low) });
-  }
+  moving.forEach((k, m) => {
+    const low = value[1 + 2 * m]!;
+    const high = value[2 + 2 * m]!;
+    if (Number.isFinite(low) && Number.isFinite(high)) {
+      raw.push({ name: inputs[k]!, low, high, swing: Math.abs(high - low) });
+    }
+  });
   const total = raw.reduce((sum, bar) => sum + bar.swing, 0);
   raw.sort((a, b) => b.swing - a.swing || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return raw.map((bar) => ({
@@ -58,12 +67,4 @@ export function tornado(script: CompiledScript, specs: ReadonlyMap<string, Distr
   }));
 }
 
-function valueAt(script: CompiledScript, params: Record<string, number>): number | null {
-  try {
-    const value = script.evaluate(params).value;
-    return value !== undefined && Number.isFinite(value) ? value : null;
-  } catch (e) {
-    if (e instanceof EvaluationError) return null;
-    throw e;
-  }
-}
+const WANTED = ['value'] as const;
