@@ -6,7 +6,8 @@
  * every initiative's samples at once, happens afterwards (ranking.ts).
  */
 import type { CompiledScript } from '../formula/index.js';
-import { type DistributionSpec, DRAWER_ROW_LENGTH, type Drawer, drawer, sample } from './distributions.js';
+import { type DistributionSpec, type Drawer, drawer, sample } from './distributions.js';
+import { drawKernel, STRETCH } from './draw-kernel.js';
 import { stream } from './random.js';
 import {
   ColumnTally,
@@ -80,9 +81,11 @@ export class SharedColumns {
  * Samples are drawn and evaluated this many at a time: an initiative's input columns of one
  * stretch (9 × 8 KB for the six-step model) stay in the processor's cache between being drawn and
  * being read, where whole columns of 10,000 samples would go out to memory and back. Drawers
- * continue their streams from one stretch to the next, so the values do not depend on it.
+ * continue their streams from one stretch to the next, so the values do not depend on it. The
+ * stretches and the params' rows of quantiles live in the draw kernel's memory (draw-kernel.ts),
+ * where draws run fastest.
  */
-export const STRETCH = 1024;
+export { STRETCH } from './draw-kernel.js';
 
 /** The run-wide state initiatives are sampled with. */
 export interface SamplingContext {
@@ -93,10 +96,6 @@ export interface SamplingContext {
   scratch: Float64Array;
   /** Reused: the tallies of value and of overall. */
   tallies: [ColumnTally, ColumnTally];
-  /** Reused from one initiative to the next: a stretch of each input, by position in script.inputs. */
-  stretches: Float64Array[];
-  /** Reused: each own param's row of quantiles (PERT, lognormal). */
-  rows: Float64Array[];
   /** Reused: the value column (only its summary is kept) and the effort column. */
   value: Float64Array;
   effort: Float64Array;
@@ -120,8 +119,6 @@ export function createSamplingContext(
       samples,
       scratch: new Float64Array(samples),
       tallies: [new ColumnTally(), new ColumnTally()],
-      stretches: [],
-      rows: [],
       value: new Float64Array(samples),
       effort: new Float64Array(samples),
     };
@@ -208,28 +205,25 @@ export function sampleInitiative(
 
 /**
  * Where each input of a stretch comes from — its own param's drawer, or its shared assumption's
- * column — and the stretch it is read from (the context's, reused).
+ * column — and the stretch it is read from (the draw kernel's, reused; taken anew for each
+ * initiative, since taking more can move them all).
  */
 function inputSources(
   model: InitiativeModel,
   context: SamplingContext,
   length: number,
 ): { sources: (Drawer | Float64Array)[]; inputs: Float64Array[] } {
+  const { inputs: names } = model.script;
+  const own = names.filter((name) => model.params.has(name)).length;
+  const { stretches, rows } = drawKernel.workspace(names.length, own);
   const sources: (Drawer | Float64Array)[] = [];
-  const inputs: Float64Array[] = [];
-  let own = 0;
-  model.script.inputs.forEach((name, k) => {
-    let stretch = context.stretches[k];
-    if (stretch?.length !== length) stretch = context.stretches[k] = new Float64Array(length);
-    inputs.push(stretch);
+  const inputs = stretches.map((stretch) => (length === STRETCH ? stretch : stretch.subarray(0, length)));
+  let row = 0;
+  for (const name of names) {
     const spec = model.params.get(name);
-    if (spec) {
-      const row = (context.rows[own++] ??= new Float64Array(DRAWER_ROW_LENGTH));
-      sources.push(drawer(spec, stream(context.seed, `${model.key}/${name}`), row));
-    } else {
-      sources.push(context.shared.column(name)!);
-    }
-  });
+    if (spec) sources.push(drawer(spec, stream(context.seed, `${model.key}/${name}`), rows[row++]));
+    else sources.push(context.shared.column(name)!);
+  }
   return { sources, inputs };
 }
 

@@ -9,6 +9,8 @@
  * not on the order params are visited in, nor on which worker thread computes it.
  */
 
+import { drawKernel, type KernelState, STRETCH } from './draw-kernel.js';
+
 /** The subset of a generator that sampling needs. */
 export interface Random {
   /** A uniform number in [0, 1), in steps of 2^-32. */
@@ -47,6 +49,7 @@ export const TABLE_CELLS = CELLS;
 const LAST_CELL = CELLS - 1;
 /** The uniform distribution's quantile function, tabulated. */
 const IDENTITY = Float64Array.from({ length: CELLS + 1 }, (_, j) => j / CELLS);
+drawKernel.pin(IDENTITY);
 /** The bits below a cell's: a draw's place within its cell. */
 const CELL_BITS = 20;
 const CELL_MASK = (1 << CELL_BITS) - 1;
@@ -60,11 +63,12 @@ const TWO_POW_MINUS_32 = 2 ** -32;
 let tailAt = new Int32Array(1024);
 let tailU = new Float64Array(1024);
 
-class Xoshiro128StarStar implements Random {
-  private s0: number;
-  private s1: number;
-  private s2: number;
-  private s3: number;
+class Xoshiro128StarStar implements Random, KernelState {
+  // Read and written by the draw kernel as well.
+  s0: number;
+  s1: number;
+  s2: number;
+  s3: number;
 
   constructor(s0: number, s1: number, s2: number, s3: number) {
     // The all-zero state is the one state xoshiro never leaves.
@@ -105,11 +109,12 @@ class Xoshiro128StarStar implements Random {
 
   fillFromTable(table: Float64Array, offset: number, scale: number, out: Float64Array, count: number): void {
     assertTable(table);
+    const end = Math.min(count, out.length);
+    if (this.inKernel(table, out, end, offset, scale)) return;
     let s0 = this.s0;
     let s1 = this.s1;
     let s2 = this.s2;
     let s3 = this.s3;
-    const end = Math.min(count, out.length);
     for (let i = 0; i < end; i++) {
       const product = Math.imul(s1, 5);
       const result = Math.imul((product << 7) | (product >>> 25), 9);
@@ -141,6 +146,7 @@ class Xoshiro128StarStar implements Random {
   ): void {
     assertTable(table);
     const end = Math.min(count, out.length);
+    if (this.inKernel(table, out, end, offset, scale, tail)) return;
     if (tailAt.length < end) {
       tailAt = new Int32Array(end);
       tailU = new Float64Array(end);
@@ -177,6 +183,25 @@ class Xoshiro128StarStar implements Random {
     this.s2 = s2;
     this.s3 = s3;
     for (let k = 0; k < tails; k++) out[at[k]!] = tail(us[k]!);
+  }
+
+  /**
+   * Draws in the draw kernel when `table` and `out` are in its memory and `end` fits a call:
+   * the same numbers, faster. False, having drawn nothing, otherwise.
+   */
+  private inKernel(
+    table: Float64Array,
+    out: Float64Array,
+    end: number,
+    offset: number,
+    scale: number,
+    tail?: (u: number) => number,
+  ): boolean {
+    if (end > STRETCH || out.buffer !== drawKernel.buffer) return false;
+    const at = drawKernel.addressOf(table);
+    if (at === -1) return false;
+    drawKernel.fill(this, at, out.byteOffset, end, offset, scale, tail);
+    return true;
   }
 }
 
