@@ -386,6 +386,9 @@ export class DrawKernel {
   private readonly pinned = new WeakMap<Float64Array, number>();
   private readonly stretchAt: number[] = [];
   private readonly rowAt: number[] = [];
+  /** Views of stretchAt and rowAt, made again when the memory has grown. */
+  private stretchViews: Float64Array[] = [];
+  private rowViews: Float64Array[] = [];
 
   constructor() {
     const instance = new WebAssembly.Instance(new WebAssembly.Module(moduleBytes()), {
@@ -427,10 +430,15 @@ export class DrawKernel {
     while (this.stretchAt.length < stretches) this.stretchAt.push(this.allocate(STRETCH_BYTES));
     while (this.rowAt.length < rows) this.rowAt.push(this.allocate(ROW_BYTES));
     const buffer = this.memory.buffer;
-    return {
-      stretches: this.stretchAt.slice(0, stretches).map((at) => new Float64Array(buffer, at, STRETCH)),
-      rows: this.rowAt.slice(0, rows).map((at) => new Float64Array(buffer, at, ROW)),
-    };
+    if (this.stretchViews[0]?.buffer !== buffer) this.stretchViews = [];
+    if (this.rowViews[0]?.buffer !== buffer) this.rowViews = [];
+    for (let k = this.stretchViews.length; k < stretches; k++) {
+      this.stretchViews.push(new Float64Array(buffer, this.stretchAt[k], STRETCH));
+    }
+    for (let k = this.rowViews.length; k < rows; k++) {
+      this.rowViews.push(new Float64Array(buffer, this.rowAt[k], ROW));
+    }
+    return { stretches: this.stretchViews.slice(0, stretches), rows: this.rowViews.slice(0, rows) };
   }
 
   /**
