@@ -2,10 +2,10 @@
  * The draw loops of random.ts compiled to WebAssembly: the same xoshiro128** steps and the same
  * table interpolation, operation for operation, so the draws are bit-identical to the JavaScript
  * loops — about a third faster per draw, because the state stays in registers and no typed array
- * is checked again on every draw (measured, with tails: 2.0 ns against 3.2 ns). A thread's kernel has its
- * own memory; a draw runs here when its table and the array it fills both live in that memory
- * (`workspace` hands out stretches and rows there, `pin` copies a constant table in), and in
- * random.ts's loops otherwise.
+ * is checked again on every draw (measured with tails: 2.0 ns against 3.2 ns). A thread's kernel
+ * has its own memory; a draw runs here when its table and the array it fills both live in that
+ * memory (`workspace` hands out stretches and rows there, `pin` copies a constant table in), and
+ * in random.ts's loops otherwise.
  *
  * The module is assembled below from its instructions (a few dozen; the binary format is the
  * WebAssembly core specification's), so nothing is fetched or generated at run time.
