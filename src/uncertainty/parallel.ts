@@ -17,6 +17,7 @@ import { Worker } from 'node:worker_threads';
 import type { OverallColumns } from './column-memory.js';
 import type { DistributionSpec } from './distributions.js';
 import type { InitiativeSamples } from './initiative-samples.js';
+import { unpackHistogram } from './statistics.js';
 import type { WorkerJob, WorkerResults } from './worker-job.js';
 
 /** What parallel sampling needs of an initiative: its model as text, to recompile in the worker. */
@@ -52,13 +53,17 @@ export async function sampleInWorkers<T extends ParallelInitiative>(
     1,
     Math.min(Math.floor(TAKE_SAMPLES / samples), Math.ceil(count / ((workers + 1) * 8))),
   );
+  // Each text once: a thousand initiatives often share a handful of models.
+  const texts = new Map<string, number>();
+  for (const { formulaText } of initiatives) if (!texts.has(formulaText)) texts.set(formulaText, texts.size);
   const job: WorkerJob = {
     seed,
     samples,
     shared: [...shared],
+    formulas: [...texts.keys()],
     initiatives: initiatives.map((i) => ({
       key: i.key,
-      formulaText: i.formulaText,
+      formula: texts.get(i.formulaText)!,
       params: [...i.params],
       effortDays: i.effortDays,
     })),
@@ -77,7 +82,12 @@ export async function sampleInWorkers<T extends ParallelInitiative>(
   }
   for (const done of await Promise.all(elsewhere)) {
     done.indices.forEach((index, k) => {
-      results[index] = { ...done.samples[k]!, overallColumn: columns.column(index) };
+      const sampled = done.samples[k]!;
+      results[index] = {
+        ...sampled,
+        histogram: unpackHistogram(sampled.histogram),
+        overallColumn: columns.column(index),
+      };
     });
   }
   return results.map((result, i) => {

@@ -441,6 +441,26 @@ export function histogram(
   }));
 }
 
+/** A histogram's bins as one array: from, to and count of each bin in turn. */
+export function packHistogram(bins: readonly HistogramBin[]): Float64Array {
+  const packed = new Float64Array(3 * bins.length);
+  bins.forEach((bin, b) => {
+    packed[3 * b] = bin.from;
+    packed[3 * b + 1] = bin.to;
+    packed[3 * b + 2] = bin.count;
+  });
+  return packed;
+}
+
+/** The bins `packHistogram` packed. */
+export function unpackHistogram(packed: Float64Array): HistogramBin[] {
+  const bins: HistogramBin[] = [];
+  for (let at = 0; at + 2 < packed.length; at += 3) {
+    bins.push({ from: packed[at]!, to: packed[at + 1]!, count: packed[at + 2]! });
+  }
+  return bins;
+}
+
 /** The number of values before the first NaN of an ascending array (a Float64Array sorts NaN last). */
 export function finiteCount(sorted: Float64Array): number {
   let low = 0;
