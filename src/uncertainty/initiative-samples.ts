@@ -194,7 +194,7 @@ export function sampleInitiative(
     overall: overallSummary.quantiles,
     probValueNegative: values.count === 0 ? 0 : roundPercent(values.negative / values.count),
     histogram: histogram(value, valueSummary.p01, valueSummary.p99, samples),
-    tornado: tornado(script, specs),
+    tornado: tornado(script, specs, evaluator),
     failures,
     ...(firstFailure !== undefined ? { firstFailure } : {}),
     overallColumn: overall,

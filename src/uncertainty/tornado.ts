@@ -3,7 +3,7 @@
  * sits at its median and this one at its P10, then at its P90; the swing is how far the value
  * moves. It is computed from exact quantiles, not from samples, so it has no noise at all.
  */
-import type { CompiledScript } from '../formula/index.js';
+import type { ColumnEvaluator, CompiledScript } from '../formula/index.js';
 import { type DistributionSpec, quantile } from './distributions.js';
 import { roundPercent, roundQuantile } from './statistics.js';
 
@@ -25,11 +25,18 @@ export interface TornadoBar {
  * and get no bar; neither does an input whose P10 or P90 makes the model fail (no swing to show).
  * No bars when the model fails at the medians or an input has no distribution. Every setting is a
  * row of one column evaluation (row 0 all medians, then each uncertain input at its P10 and at its
- * P90): the values `evaluate` gives, with no object per setting.
+ * P90): the values `evaluate` gives, with no object per setting. `evaluator` may be any column
+ * evaluation of `script` that writes value: sampling passes the one it runs, whose loop the engine
+ * has optimized by then (a loop run once, as the tornado's own would be, runs unoptimized and
+ * allocates a number object per step).
  */
-export function tornado(script: CompiledScript, specs: ReadonlyMap<string, DistributionSpec>): TornadoBar[] {
-  const evaluator = script.columnEvaluator(WANTED);
-  if (evaluator.outputs.length === 0) return [];
+export function tornado(
+  script: CompiledScript,
+  specs: ReadonlyMap<string, DistributionSpec>,
+  evaluator: ColumnEvaluator = script.columnEvaluator(WANTED),
+): TornadoBar[] {
+  const valueAt = evaluator.outputs.indexOf('value');
+  if (valueAt === -1) return [];
   const { inputs } = script;
   const moving: number[] = [];
   for (let k = 0; k < inputs.length; k++) {
@@ -44,8 +51,9 @@ export function tornado(script: CompiledScript, specs: ReadonlyMap<string, Distr
     columns[k]![1 + 2 * m] = quantile(spec, 0.1);
     columns[k]![2 + 2 * m] = quantile(spec, 0.9);
   });
-  const value = new Float64Array(rows);
-  evaluator.run(columns, [value], rows);
+  const results = evaluator.outputs.map(() => new Float64Array(rows));
+  evaluator.run(columns, results, rows);
+  const value = results[valueAt]!;
   // A failed row is NaN; a value that is not finite is no value either.
   if (!Number.isFinite(value[0])) return [];
   const raw: { name: string; low: number; high: number; swing: number }[] = [];
