@@ -7,7 +7,7 @@
  */
 import type { CompiledScript } from '../formula/index.js';
 import { type DistributionSpec, type Drawer, drawer, sample } from './distributions.js';
-import { drawKernel, STRETCH } from './draw-kernel.js';
+import { type KernelWorkspace, STRETCH, samplingKernel } from './kernel.js';
 import { stream } from './random.js';
 import {
   ColumnTally,
@@ -82,10 +82,10 @@ export class SharedColumns {
  * stretch (9 × 8 KB for the six-step model) stay in the processor's cache between being drawn and
  * being read, where whole columns of 10,000 samples would go out to memory and back. Drawers
  * continue their streams from one stretch to the next, so the values do not depend on it. The
- * stretches and the params' rows of quantiles live in the draw kernel's memory (draw-kernel.ts),
+ * stretches and the params' rows of quantiles live in the kernel's memory (kernel.ts),
  * where draws run fastest.
  */
-export { STRETCH } from './draw-kernel.js';
+export { STRETCH } from './kernel.js';
 
 /** The run-wide state initiatives are sampled with. */
 export interface SamplingContext {
@@ -96,8 +96,7 @@ export interface SamplingContext {
   scratch: Float64Array;
   /** Reused: the tallies of value and of overall. */
   tallies: [ColumnTally, ColumnTally];
-  /** Reused: the value column (only its summary is kept) and the effort column. */
-  value: Float64Array;
+  /** Reused: the effort column (value and overall are in the kernel's memory). */
   effort: Float64Array;
 }
 
@@ -119,7 +118,6 @@ export function createSamplingContext(
       samples,
       scratch: new Float64Array(samples),
       tallies: [new ColumnTally(), new ColumnTally()],
-      value: new Float64Array(samples),
       effort: new Float64Array(samples),
     };
   }
@@ -159,18 +157,22 @@ export function sampleInitiative(
     return failedEverywhere(model.key, samples, `Missing approved params: ${missing.join(', ')}`, into);
   }
   const length = Math.min(STRETCH, samples);
-  const { sources, inputs } = inputSources(model, context, length);
+  // Everything sampling reads and writes lives in the kernel's memory (kernel.ts), where
+  // draws and statistics run fastest; overall is copied into `into` at the end, for ranking.
+  const own = script.inputs.filter((name) => model.params.has(name)).length;
+  const workspace = samplingKernel.workspace(script.inputs.length, own, samples);
+  const { sources, inputs } = inputSources(model, context, workspace, length);
   const evaluator = script.columnEvaluator(script.outputs.includes('overall') ? WANTED_WITH_OVERALL : WANTED);
-  const overall = into ?? new Float64Array(samples);
-  const { value, effort, scratch } = context;
+  const [value, overall] = workspace.columns;
+  const { effort, scratch } = context;
   const outputs = evaluator.outputs.map((name) =>
     name === 'value' ? value : name === 'effort' ? effort : overall,
   );
   if (!evaluator.outputs.includes('value')) value.fill(Number.NaN);
   const overallOf = overallRule(evaluator.outputs, value, effort, model.effortDays);
   // Tallied while each stretch is in cache; neither column is reordered (overall is ranked later).
-  const values = context.tallies[0].reset();
-  const overalls = context.tallies[1].reset();
+  const values = context.tallies[0].reset(workspace.counts[0]);
+  const overalls = context.tallies[1].reset(workspace.counts[1]);
   let failures = 0;
   let firstFailure: string | undefined;
   for (let at = 0; at < samples; at += length) {
@@ -186,18 +188,20 @@ export function sampleInitiative(
     overalls.add(overall, at, at + count);
     values.add(value, at, at + count);
   }
-  const valueSummary = summarizeTallied(value, samples, values, true, scratch);
-  const overallSummary = summarizeTallied(overall, samples, overalls, false, scratch);
+  const valueSummary = summarizeTallied(value, samples, values, true, scratch, workspace.slices);
+  const overallSummary = summarizeTallied(overall, samples, overalls, false, scratch, workspace.slices);
+  const overallColumn = into ?? new Float64Array(samples);
+  overallColumn.set(overall);
   return {
     key: model.key,
     value: valueSummary.quantiles,
     overall: overallSummary.quantiles,
     probValueNegative: values.count === 0 ? 0 : roundPercent(values.negative / values.count),
-    histogram: histogram(value, valueSummary.p01, valueSummary.p99, samples),
+    histogram: histogram(value, valueSummary.p01, valueSummary.p99, samples, workspace.bins),
     tornado: tornado(script, specs, evaluator),
     failures,
     ...(firstFailure !== undefined ? { firstFailure } : {}),
-    overallColumn: overall,
+    overallColumn,
     overallP10: overallSummary.p10,
     overallP90: overallSummary.p90,
   };
@@ -205,17 +209,16 @@ export function sampleInitiative(
 
 /**
  * Where each input of a stretch comes from — its own param's drawer, or its shared assumption's
- * column — and the stretch it is read from (the draw kernel's, reused; taken anew for each
+ * column — and the stretch it is read from (the kernel's, reused; taken anew for each
  * initiative, since taking more can move them all).
  */
 function inputSources(
   model: InitiativeModel,
   context: SamplingContext,
+  { stretches, rows }: KernelWorkspace,
   length: number,
 ): { sources: (Drawer | Float64Array)[]; inputs: Float64Array[] } {
   const { inputs: names } = model.script;
-  const own = names.filter((name) => model.params.has(name)).length;
-  const { stretches, rows } = drawKernel.workspace(names.length, own);
   const sources: (Drawer | Float64Array)[] = [];
   const inputs = stretches.map((stretch) => (length === STRETCH ? stretch : stretch.subarray(0, length)));
   let row = 0;

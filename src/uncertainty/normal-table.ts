@@ -12,7 +12,7 @@
  * next, from a short Taylor series where that step is small (all but the outer cells), and exactly
  * every RESYNC points and wherever the step is large. Its relative error stays below 1e-12.
  */
-import { drawKernel } from './draw-kernel.js';
+import { samplingKernel } from './kernel.js';
 import { type Random, TABLE_CELLS } from './random.js';
 import { normalQuantile } from './special-functions.js';
 
@@ -30,7 +30,7 @@ const table = new Float64Array(POINTS + 1);
 for (let j = 1; j < POINTS; j++) table[j] = normalQuantile(j / POINTS);
 table[0] = Number.NEGATIVE_INFINITY;
 table[POINTS] = Number.POSITIVE_INFINITY;
-drawKernel.pin(table);
+samplingKernel.pin(table);
 
 /** Numbers in a lognormal's row. */
 export const ROW_LENGTH = POINTS + 1;

@@ -9,7 +9,7 @@
  * not on the order params are visited in, nor on which worker thread computes it.
  */
 
-import { drawKernel, type KernelState, STRETCH } from './draw-kernel.js';
+import { type KernelState, STRETCH, samplingKernel } from './kernel.js';
 
 /** The subset of a generator that sampling needs. */
 export interface Random {
@@ -49,7 +49,7 @@ export const TABLE_CELLS = CELLS;
 const LAST_CELL = CELLS - 1;
 /** The uniform distribution's quantile function, tabulated. */
 const IDENTITY = Float64Array.from({ length: CELLS + 1 }, (_, j) => j / CELLS);
-drawKernel.pin(IDENTITY);
+samplingKernel.pin(IDENTITY);
 /** The bits below a cell's: a draw's place within its cell. */
 const CELL_BITS = 20;
 const CELL_MASK = (1 << CELL_BITS) - 1;
@@ -64,7 +64,7 @@ let tailAt = new Int32Array(1024);
 let tailU = new Float64Array(1024);
 
 class Xoshiro128StarStar implements Random, KernelState {
-  // Read and written by the draw kernel as well.
+  // Read and written by the kernel as well.
   s0: number;
   s1: number;
   s2: number;
@@ -186,7 +186,7 @@ class Xoshiro128StarStar implements Random, KernelState {
   }
 
   /**
-   * Draws in the draw kernel when `table` and `out` are in its memory and `end` fits a call:
+   * Draws in the kernel when `table` and `out` are in its memory and `end` fits a call:
    * the same numbers, faster. False, having drawn nothing, otherwise.
    */
   private inKernel(
@@ -197,10 +197,10 @@ class Xoshiro128StarStar implements Random, KernelState {
     scale: number,
     tail?: (u: number) => number,
   ): boolean {
-    if (end > STRETCH || out.buffer !== drawKernel.buffer) return false;
-    const at = drawKernel.addressOf(table);
+    if (end > STRETCH || out.buffer !== samplingKernel.buffer) return false;
+    const at = samplingKernel.addressOf(table);
     if (at === -1) return false;
-    drawKernel.fill(this, at, out.byteOffset, end, offset, scale, tail);
+    samplingKernel.fill(this, at, out.byteOffset, end, offset, scale, tail);
     return true;
   }
 }

@@ -6,6 +6,8 @@
  * initiatives.
  */
 
+import { SLICES, samplingKernel } from './kernel.js';
+
 export interface Quantiles {
   p10: number;
   p50: number;
@@ -108,6 +110,7 @@ function interpolate(found: ReadonlyMap<number, number>, count: number, ps: read
 const BUCKETS_FROM = 2048;
 /** Equal-width buckets between the least and the greatest value. */
 const BUCKETS = 1024;
+if (BUCKETS !== SLICES) throw new Error('statistics and the kernel disagree on the number of slices');
 
 /** The least and the greatest of some values. */
 export interface Span {
@@ -180,9 +183,12 @@ function orderStatisticsInSlices(
   perWidth: number,
   counts: Int32Array,
   ranks: readonly number[],
+  slices?: Slices,
 ): Map<number, number> {
+  // In the kernel (kernel.ts) when the column and `slices` are in its memory.
+  const inKernel = slices !== undefined && samplingKernel.holds(column) && samplingKernel.holds(slices.next);
   // Each rank's slice, and how many values lie in the slices before it; -1: a slice not wanted.
-  const next = bucketNext;
+  const next = inKernel ? slices.next : bucketNext;
   next.fill(-1);
   const sorted = [...ranks].sort((a, b) => a - b);
   const sliceOf: { bucket: number; before: number; start: number }[] = [];
@@ -199,17 +205,23 @@ function orderStatisticsInSlices(
   }
   for (const slice of sliceOf) slice.start = next[slice.bucket]!;
   // The wanted slices' values, each slice in its own stretch of `inside`.
-  if (bucketValues.length < gathered) bucketValues = new Float64Array(gathered);
-  const inside = bucketValues;
-  for (let i = 0; i < length; i++) {
-    const v = column[i]!;
-    const x = (v - origin) * perWidth;
-    // NaN fails both tests, and is skipped below.
-    const b = x < BUCKETS ? (x >= 0 ? x | 0 : 0) : LAST_BUCKET;
-    const at = next[b]!;
-    if (at !== -1 && !Number.isNaN(v)) {
-      inside[at] = v;
-      next[b] = at + 1;
+  let inside: Float64Array;
+  if (inKernel && slices.inside.length >= gathered) {
+    inside = slices.inside;
+    samplingKernel.extract(column, length, origin, perWidth, next, inside);
+  } else {
+    if (bucketValues.length < gathered) bucketValues = new Float64Array(gathered);
+    inside = bucketValues;
+    for (let i = 0; i < length; i++) {
+      const v = column[i]!;
+      const x = (v - origin) * perWidth;
+      // NaN fails both tests, and is skipped below.
+      const b = x < BUCKETS ? (x >= 0 ? x | 0 : 0) : LAST_BUCKET;
+      const at = next[b]!;
+      if (at !== -1 && !Number.isNaN(v)) {
+        inside[at] = v;
+        next[b] = at + 1;
+      }
     }
   }
   const found = new Map<number, number>();
@@ -218,6 +230,12 @@ function orderStatisticsInSlices(
     found.set(rank, selectNth(inside, start, start + counts[b]!, start + rank - under));
   });
   return found;
+}
+
+/** Where order statistics gather values in the kernel's memory (its workspace's `slices`). */
+export interface Slices {
+  next: Int32Array;
+  inside: Float64Array;
 }
 
 /**
@@ -234,13 +252,17 @@ export class ColumnTally implements Span {
   negative = 0;
   least = Number.POSITIVE_INFINITY;
   greatest = Number.NEGATIVE_INFINITY;
-  readonly counts = new Int32Array(BUCKETS);
+  counts: Int32Array = new Int32Array(BUCKETS);
   /** The grid: slice ⌊(v − origin) × perWidth⌋; perWidth NaN until a stretch has had a value. */
   origin = 0;
   perWidth = Number.NaN;
 
-  /** Empties it for another column. */
-  reset(): this {
+  /**
+   * Empties it for another column; `counts` (BUCKETS long) is where it counts from now on — in
+   * the kernel's memory, `add` runs there for columns in that memory too.
+   */
+  reset(counts?: Int32Array): this {
+    if (counts) this.counts = counts;
     this.count = 0;
     this.negative = 0;
     this.least = Number.POSITIVE_INFINITY;
@@ -254,6 +276,10 @@ export class ColumnTally implements Span {
   /** Tallies column[from … to), setting what is not finite there to NaN. */
   add(column: Float64Array, from: number, to: number): void {
     if (Number.isNaN(this.perWidth)) this.layGrid(column, from, to);
+    if (samplingKernel.holds(column) && samplingKernel.holds(this.counts) && !Number.isNaN(this.perWidth)) {
+      this.count += samplingKernel.tally(column, from, to, this.origin, this.perWidth, this.counts, this);
+      return;
+    }
     const { counts, origin, perWidth } = this;
     let { count, negative, least, greatest } = this;
     for (let s = from; s < to; s++) {
@@ -309,6 +335,7 @@ export function talliedQuantiles(
   tally: ColumnTally,
   ps: readonly number[],
   scratch: Float64Array,
+  slices?: Slices,
 ): number[] {
   const { count } = tally;
   if (count === 0) return ps.map(() => Number.NaN);
@@ -328,6 +355,7 @@ export function talliedQuantiles(
     tally.perWidth,
     tally.counts,
     ranksOf(count, ps),
+    slices,
   );
   return interpolate(found, count, ps);
 }
@@ -383,10 +411,11 @@ export function summarizeTallied(
   tally: ColumnTally,
   bounds: boolean,
   scratch: Float64Array,
+  slices?: Slices,
 ): ColumnSummary {
   if (tally.count === 0) return summary([], 0);
   const ps = bounds ? WITH_BOUNDS : WITHOUT_BOUNDS;
-  return summary(talliedQuantiles(column, length, tally, ps, scratch), tally.count);
+  return summary(talliedQuantiles(column, length, tally, ps, scratch, slices), tally.count);
 }
 
 const WITHOUT_BOUNDS = [0.1, 0.5, 0.9];
@@ -411,12 +440,14 @@ function summary(found: readonly number[], count: number): ColumnSummary {
  * `HISTOGRAM_BINS` equal bins from `from` (the column's P1) to `to` (its P99), counting the values
  * inside: the 2% of tails outside are left out, so that one far outlier does not squeeze the rest
  * into one bin. When P1 = P99 there is one bin of width 0. Only column[0 … length) is counted.
+ * With `cells` (at least 20 counts) and the column both in the kernel's memory, it counts there.
  */
 export function histogram(
   column: Float64Array,
   from: number,
   to: number,
   length = column.length,
+  cells?: Int32Array,
 ): HistogramBin[] {
   if (!Number.isFinite(from) || !Number.isFinite(to)) return [];
   if (!(to > from)) {
@@ -426,13 +457,19 @@ export function histogram(
   }
   const width = (to - from) / BINS;
   const perWidth = BINS / (to - from);
-  const counts = new Float64Array(BINS);
-  for (let i = 0; i < length; i++) {
-    const v = column[i]!;
-    // NaN fails both comparisons.
-    if (!(v >= from && v <= to)) continue;
-    const bin = Math.min(BINS - 1, ((v - from) * perWidth) | 0);
-    counts[bin] = counts[bin]! + 1;
+  let counts: Float64Array | Int32Array;
+  if (cells && samplingKernel.holds(column) && samplingKernel.holds(cells) && cells.length >= BINS) {
+    counts = cells.fill(0, 0, BINS).subarray(0, BINS);
+    samplingKernel.histogram(column, length, from, to, perWidth, cells, BINS);
+  } else {
+    counts = new Float64Array(BINS);
+    for (let i = 0; i < length; i++) {
+      const v = column[i]!;
+      // NaN fails both comparisons.
+      if (!(v >= from && v <= to)) continue;
+      const bin = Math.min(BINS - 1, ((v - from) * perWidth) | 0);
+      counts[bin] = counts[bin]! + 1;
+    }
   }
   return Array.from(counts, (count, b) => ({
     from: from + b * width,
