@@ -147,6 +147,34 @@ const T = 12;
 const CELL = 13;
 const TAIL_COUNT = 14;
 
+/** A loop over the doubles from byte `at` (a local, moved on) to byte `end` (a local). */
+const eachDouble = (at: number, end: number, body: number[]) => [
+  op.block,
+  EMPTY_BLOCK,
+  ...get(at),
+  ...get(end),
+  op.i32GeU,
+  op.brIf,
+  0,
+  op.loop,
+  EMPTY_BLOCK,
+  ...body,
+  ...get(at),
+  ...i32(8),
+  op.i32Add,
+  op.localTee,
+  ...unsigned(at),
+  ...get(end),
+  op.i32LtU,
+  op.brIf,
+  0,
+  op.end,
+  op.end,
+];
+
+/** a ^= b, for two locals. */
+const xorInto = (a: number, b: number) => [...get(a), ...get(b), op.i32Xor, ...set(a)];
+
 /**
  * One function: `fill(table, out, count, offset, scale)`, or with `tails` the one that also
  * records the draws that fell in cell 0 or the last cell and returns how many. Addresses are
@@ -168,26 +196,11 @@ function drawFunction(tails: boolean): number[] {
     op.i32Shl,
     ...set(T),
     // s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = rotl(s3, 11)
-    ...get(S2),
-    ...get(S0),
-    op.i32Xor,
-    ...set(S2),
-    ...get(S3),
-    ...get(S1),
-    op.i32Xor,
-    ...set(S3),
-    ...get(S1),
-    ...get(S2),
-    op.i32Xor,
-    ...set(S1),
-    ...get(S0),
-    ...get(S3),
-    op.i32Xor,
-    ...set(S0),
-    ...get(S2),
-    ...get(T),
-    op.i32Xor,
-    ...set(S2),
+    ...xorInto(S2, S0),
+    ...xorInto(S3, S1),
+    ...xorInto(S1, S2),
+    ...xorInto(S0, S3),
+    ...xorInto(S2, T),
     ...get(S3),
     ...i32(11),
     op.i32Rotl,
@@ -288,29 +301,7 @@ function drawFunction(tails: boolean): number[] {
     op.i32Shl,
     op.i32Add,
     ...set(END),
-    op.block,
-    EMPTY_BLOCK,
-    ...get(AT),
-    ...get(END),
-    op.i32GeU,
-    op.brIf,
-    0,
-    op.loop,
-    EMPTY_BLOCK,
-    ...step,
-    ...record,
-    ...write,
-    ...get(AT),
-    ...i32(8),
-    op.i32Add,
-    op.localTee,
-    ...unsigned(AT),
-    ...get(END),
-    op.i32LtU,
-    op.brIf,
-    0,
-    op.end,
-    op.end,
+    ...eachDouble(AT, END, [...step, ...record, ...write]),
     ...i32(0),
     ...get(S0),
     ...storeI32(STATE),
@@ -369,35 +360,42 @@ const increment = (address: number[], cell: number) => [
   ...storeI32(0),
 ];
 
-/** A loop over the doubles from byte `at` (a local, moved on) to byte `end` (a local). */
-const eachDouble = (at: number, end: number, body: number[]) => [
-  op.block,
-  EMPTY_BLOCK,
-  ...get(at),
-  ...get(end),
-  op.i32GeU,
-  op.brIf,
-  0,
-  op.loop,
-  EMPTY_BLOCK,
-  ...body,
-  ...get(at),
-  ...i32(8),
+/** The byte address of double `index` (a local) of the array at byte `base` (a local). */
+const addressOf = (base: number, index: number) => [
+  ...get(base),
+  ...get(index),
+  ...i32(3),
+  op.i32Shl,
   op.i32Add,
-  op.localTee,
-  ...unsigned(at),
-  ...get(end),
-  op.i32LtU,
-  op.brIf,
-  0,
-  op.end,
-  op.end,
+];
+
+/**
+ * `body` for each double from byte `start` to byte `end` (code that leaves each address), with
+ * its address in the local `at` and its value in the local `v`; `end` is kept in the local `last`.
+ */
+const eachValue = (start: number[], end: number[], at: number, last: number, v: number, body: number[]) => [
+  ...start,
+  ...set(at),
+  ...end,
+  ...set(last),
+  ...eachDouble(at, last, [...get(at), ...loadF64(0), ...set(v), ...body]),
 ];
 
 const withLocals = (locals: number[][], body: number[]) => {
   const code = [...vector(locals), ...body, op.end];
   return [...unsigned(code.length), ...code];
 };
+
+/** `if (v <comparison> kept) kept = v`, for two f64 locals (statistics.ts's least and greatest). */
+const takeIf = (v: number, kept: number, comparison: number) => [
+  ...get(v),
+  ...get(kept),
+  ...get(v),
+  ...get(kept),
+  comparison,
+  op.select,
+  ...set(kept),
+];
 
 /**
  * `tally(column, from, to, origin, perWidth, counts) → count`: ColumnTally.add over the doubles
@@ -419,23 +417,8 @@ function tallyFunction(): number[] {
     ...i32(0),
     ...loadF64(GREATEST),
     ...set(GREATEST_),
-    ...get(COLUMN),
-    ...get(FROM),
-    ...i32(3),
-    op.i32Shl,
-    op.i32Add,
-    ...set(AT_),
-    ...get(COLUMN),
-    ...get(TO),
-    ...i32(3),
-    op.i32Shl,
-    op.i32Add,
-    ...set(END_),
-    ...eachDouble(AT_, END_, [
-      ...get(AT_),
-      ...loadF64(0),
-      op.localTee,
-      ...unsigned(V),
+    ...eachValue(addressOf(COLUMN, FROM), addressOf(COLUMN, TO), AT_, END_, V, [
+      ...get(V),
       ...get(V),
       op.f64Sub,
       ...f64(0),
@@ -452,20 +435,8 @@ function tallyFunction(): number[] {
       op.f64Lt,
       op.i32Add,
       ...set(NEG),
-      ...get(V),
-      ...get(LEAST_),
-      ...get(V),
-      ...get(LEAST_),
-      op.f64Lt,
-      op.select,
-      ...set(LEAST_),
-      ...get(V),
-      ...get(GREATEST_),
-      ...get(V),
-      ...get(GREATEST_),
-      op.f64Gt,
-      op.select,
-      ...set(GREATEST_),
+      ...takeIf(V, LEAST_, op.f64Lt),
+      ...takeIf(V, GREATEST_, op.f64Gt),
       ...get(V),
       ...get(ORIGIN),
       op.f64Sub,
@@ -509,19 +480,8 @@ function extractFunction(): number[] {
   const [AT_, END_, CELL_, WHERE] = [6, 7, 8, 9];
   const [V, X] = [10, 11];
   const body = [
-    ...get(COLUMN),
-    ...set(AT_),
-    ...get(COLUMN),
-    ...get(LENGTH),
-    ...i32(3),
-    op.i32Shl,
-    op.i32Add,
-    ...set(END_),
-    ...eachDouble(AT_, END_, [
-      ...get(AT_),
-      ...loadF64(0),
-      op.localTee,
-      ...unsigned(V),
+    ...eachValue(get(COLUMN), addressOf(COLUMN, LENGTH), AT_, END_, V, [
+      ...get(V),
       ...get(ORIGIN),
       op.f64Sub,
       ...get(PER_WIDTH),
@@ -579,19 +539,8 @@ function histogramFunction(): number[] {
   const [AT_, END_, CELL_, BIN] = [7, 8, 9, 10];
   const [V] = [11];
   const body = [
-    ...get(COLUMN),
-    ...set(AT_),
-    ...get(COLUMN),
-    ...get(LENGTH),
-    ...i32(3),
-    op.i32Shl,
-    op.i32Add,
-    ...set(END_),
-    ...eachDouble(AT_, END_, [
-      ...get(AT_),
-      ...loadF64(0),
-      op.localTee,
-      ...unsigned(V),
+    ...eachValue(get(COLUMN), addressOf(COLUMN, LENGTH), AT_, END_, V, [
+      ...get(V),
       ...get(FROM_),
       op.f64Ge,
       ...get(V),
