@@ -16,7 +16,7 @@
  *    process): productops ≥ 30× faster. Both means of one model are printed, to show that Squiggle
  *    computed.
  *
- * The machine is shared and noisy, so every figure is the median and the minimum of 7 timed runs
+ * The machine is shared and noisy, so every figure is the median and the minimum of 9 timed runs
  * after 3 warm-up runs. Each measurement runs in its own child process (this file re-invoked
  * with its name), so one cannot warm up, slow down or leave workers behind for another. In the
  * comparison, Squiggle and productops alternate run by run, so drift on the machine hits both.
@@ -55,7 +55,7 @@ const SCRIPT = SIX_STEP_SCRIPT;
 /** FORMULA.md's plausible values (they give value 8,800, overall 880). */
 const PLAUSIBLE = SIX_STEP_VALUES;
 
-const REPEATS = 7;
+const REPEATS = 9;
 /**
  * Untimed runs first: V8 optimizes a function only after it has run a while, and a worker thread's
  * copy apart from the calling thread's, so with one warm-up run the first timed runs on 2 threads
