@@ -667,6 +667,12 @@ export interface KernelWorkspace {
 /** Histogram counts a workspace has room for (statistics.ts's histograms have 20 bins). */
 const HISTOGRAM_CELLS = 64;
 
+/**
+ * One thread's instance of the module, with its memory: a bump allocator that never frees (what
+ * it hands out is reused from call to call), constant tables copied in by `pin`, and the JavaScript
+ * side of each function. Views of the memory are emptied when it grows; only `workspace` and
+ * `pin` grow it.
+ */
 export class SamplingKernel {
   private readonly memory = new WebAssembly.Memory({ initial: 1 });
   private readonly fillExport: (
