@@ -172,6 +172,25 @@ const eachDouble = (at: number, end: number, body: number[]) => [
   op.end,
 ];
 
+/** The byte address of double `index` (a local) of the array at byte `base` (a local). */
+const addressOf = (base: number, index: number) => [
+  ...get(base),
+  ...get(index),
+  ...i32(3),
+  op.i32Shl,
+  op.i32Add,
+];
+
+/** A local set from the memory (`load` at a constant address), or the memory from a local. */
+const fromMemory = (local: number, load: number[]) => [...i32(0), ...load, ...set(local)];
+const toMemory = (local: number, store: number[]) => [...i32(0), ...get(local), ...store];
+
+/** A function body: its locals (count, type pairs), its code, and the end. */
+const withLocals = (locals: number[][], body: number[]) => {
+  const code = [...vector(locals), ...body, op.end];
+  return [...unsigned(code.length), ...code];
+};
+
 /** a ^= b, for two locals. */
 const xorInto = (a: number, b: number) => [...get(a), ...get(b), op.i32Xor, ...set(a)];
 
@@ -280,47 +299,19 @@ function drawFunction(tails: boolean): number[] {
     op.f64Add,
     ...storeF64(0),
   ];
+  const state = [S0, S1, S2, S3];
   const body = [
-    ...i32(0),
-    ...loadI32(STATE),
-    ...set(S0),
-    ...i32(0),
-    ...loadI32(STATE + 4),
-    ...set(S1),
-    ...i32(0),
-    ...loadI32(STATE + 8),
-    ...set(S2),
-    ...i32(0),
-    ...loadI32(STATE + 12),
-    ...set(S3),
+    ...state.flatMap((local, k) => fromMemory(local, loadI32(STATE + 4 * k))),
     ...get(OUT),
     ...set(AT),
-    ...get(OUT),
-    ...get(COUNT),
-    ...i32(3),
-    op.i32Shl,
-    op.i32Add,
+    ...addressOf(OUT, COUNT),
     ...set(END),
     ...eachDouble(AT, END, [...step, ...record, ...write]),
-    ...i32(0),
-    ...get(S0),
-    ...storeI32(STATE),
-    ...i32(0),
-    ...get(S1),
-    ...storeI32(STATE + 4),
-    ...i32(0),
-    ...get(S2),
-    ...storeI32(STATE + 8),
-    ...i32(0),
-    ...get(S3),
-    ...storeI32(STATE + 12),
+    ...state.flatMap((local, k) => toMemory(local, storeI32(STATE + 4 * k))),
     ...(tails ? get(TAIL_COUNT) : []),
-    op.end,
   ];
   // Locals after the parameters: S0 … TAIL_COUNT, all i32.
-  const locals = vector([[...unsigned(TAIL_COUNT - S0 + 1), I32]]);
-  const code = [...locals, ...body];
-  return [...unsigned(code.length), ...code];
+  return withLocals([[TAIL_COUNT - S0 + 1, I32]], body);
 }
 
 // Column statistics (statistics.ts's loops, the same comparisons and arithmetic).
@@ -360,15 +351,6 @@ const increment = (address: number[], cell: number) => [
   ...storeI32(0),
 ];
 
-/** The byte address of double `index` (a local) of the array at byte `base` (a local). */
-const addressOf = (base: number, index: number) => [
-  ...get(base),
-  ...get(index),
-  ...i32(3),
-  op.i32Shl,
-  op.i32Add,
-];
-
 /**
  * `body` for each double from byte `start` to byte `end` (code that leaves each address), with
  * its address in the local `at` and its value in the local `v`; `end` is kept in the local `last`.
@@ -380,11 +362,6 @@ const eachValue = (start: number[], end: number[], at: number, last: number, v: 
   ...set(last),
   ...eachDouble(at, last, [...get(at), ...loadF64(0), ...set(v), ...body]),
 ];
-
-const withLocals = (locals: number[][], body: number[]) => {
-  const code = [...vector(locals), ...body, op.end];
-  return [...unsigned(code.length), ...code];
-};
 
 /** `if (v <comparison> kept) kept = v`, for two f64 locals (statistics.ts's least and greatest). */
 const takeIf = (v: number, kept: number, comparison: number) => [
@@ -408,15 +385,9 @@ function tallyFunction(): number[] {
   const [AT_, END_, COUNT, NEG, CELL_] = [6, 7, 8, 9, 10];
   const [V, LEAST_, GREATEST_, X] = [11, 12, 13, 14];
   const body = [
-    ...i32(0),
-    ...loadI32(NEGATIVE),
-    ...set(NEG),
-    ...i32(0),
-    ...loadF64(LEAST),
-    ...set(LEAST_),
-    ...i32(0),
-    ...loadF64(GREATEST),
-    ...set(GREATEST_),
+    ...fromMemory(NEG, loadI32(NEGATIVE)),
+    ...fromMemory(LEAST_, loadF64(LEAST)),
+    ...fromMemory(GREATEST_, loadF64(GREATEST)),
     ...eachValue(addressOf(COLUMN, FROM), addressOf(COLUMN, TO), AT_, END_, V, [
       ...get(V),
       ...get(V),
@@ -450,15 +421,9 @@ function tallyFunction(): number[] {
       ...storeF64(0),
       op.end,
     ]),
-    ...i32(0),
-    ...get(NEG),
-    ...storeI32(NEGATIVE),
-    ...i32(0),
-    ...get(LEAST_),
-    ...storeF64(LEAST),
-    ...i32(0),
-    ...get(GREATEST_),
-    ...storeF64(GREATEST),
+    ...toMemory(NEG, storeI32(NEGATIVE)),
+    ...toMemory(LEAST_, storeF64(LEAST)),
+    ...toMemory(GREATEST_, storeF64(GREATEST)),
     ...get(COUNT),
   ];
   return withLocals(
@@ -536,9 +501,13 @@ function extractFunction(): number[] {
  */
 function histogramFunction(): number[] {
   const [COLUMN, LENGTH, FROM_, TO_, PER_WIDTH, COUNTS, BINS] = [0, 1, 2, 3, 4, 5, 6];
-  const [AT_, END_, CELL_, BIN] = [7, 8, 9, 10];
-  const [V] = [11];
+  const [AT_, END_, CELL_, BIN, LAST_BIN] = [7, 8, 9, 10, 11];
+  const [V] = [12];
   const body = [
+    ...get(BINS),
+    ...i32(1),
+    op.i32Sub,
+    ...set(LAST_BIN),
     ...eachValue(get(COLUMN), addressOf(COLUMN, LENGTH), AT_, END_, V, [
       ...get(V),
       ...get(FROM_),
@@ -558,13 +527,9 @@ function histogramFunction(): number[] {
       2,
       op.localTee,
       ...unsigned(BIN),
-      ...get(BINS),
-      ...i32(1),
-      op.i32Sub,
+      ...get(LAST_BIN),
       ...get(BIN),
-      ...get(BINS),
-      ...i32(1),
-      op.i32Sub,
+      ...get(LAST_BIN),
       op.i32LtS,
       op.select,
       ...set(BIN),
@@ -574,7 +539,7 @@ function histogramFunction(): number[] {
   ];
   return withLocals(
     [
-      [4, I32],
+      [5, I32],
       [1, F64],
     ],
     body,
@@ -741,11 +706,6 @@ export class SamplingKernel {
     this.histogramExport = exports.histogram as SamplingKernel['histogramExport'];
   }
 
-  /** The memory's bytes now (a new buffer after it grows: views made before are then empty). */
-  get buffer(): ArrayBuffer {
-    return this.memory.buffer;
-  }
-
   /**
    * Copies a table that never changes into the memory, once: draws by it then run here. Pin only
    * constants — a later change to the array is not seen.
@@ -805,7 +765,7 @@ export class SamplingKernel {
       rows: this.rowViews.slice(0, rows),
       columns: [columns[0].subarray(0, length), columns[1].subarray(0, length)],
       counts,
-      slices: { next: slices.next, inside: slices.inside },
+      slices,
       bins,
     };
   }
@@ -889,27 +849,26 @@ export class SamplingKernel {
     tail?: (u: number) => number,
   ): void {
     const words = this.wordsNow();
-    words[0] = state.s0;
-    words[1] = state.s1;
-    words[2] = state.s2;
-    words[3] = state.s3;
+    const first = STATE >> 2;
+    words[first] = state.s0;
+    words[first + 1] = state.s1;
+    words[first + 2] = state.s2;
+    words[first + 3] = state.s3;
     if (!tail) {
       this.fillExport(table, out, count, offset, scale);
     } else {
       const tails = this.fillTailsExport(table, out, count, offset, scale);
-      if (tails > 0) {
-        const values = new Float64Array(this.memory.buffer, out, count);
-        for (let k = 0; k < tails; k++) {
-          const index = words[(TAILS >> 2) + 2 * k]!;
-          const draw = words[(TAILS >> 2) + 2 * k + 1]!;
-          values[index] = tail(((draw >>> 0) + 0.5) * TWO_POW_MINUS_32);
-        }
+      const doubles = tails > 0 ? this.doublesNow() : undefined;
+      for (let k = 0; k < tails; k++) {
+        const index = words[(TAILS >> 2) + 2 * k]!;
+        const draw = words[(TAILS >> 2) + 2 * k + 1]!;
+        doubles![(out >> 3) + index] = tail(((draw >>> 0) + 0.5) * TWO_POW_MINUS_32);
       }
     }
-    state.s0 = words[0]!;
-    state.s1 = words[1]!;
-    state.s2 = words[2]!;
-    state.s3 = words[3]!;
+    state.s0 = words[first]!;
+    state.s1 = words[first + 1]!;
+    state.s2 = words[first + 2]!;
+    state.s3 = words[first + 3]!;
   }
 
   /** `bytes` more bytes of memory, 8-aligned; grows the memory when they do not fit. */

@@ -197,7 +197,7 @@ class Xoshiro128StarStar implements Random, KernelState {
     scale: number,
     tail?: (u: number) => number,
   ): boolean {
-    if (end > STRETCH || out.buffer !== samplingKernel.buffer) return false;
+    if (end > STRETCH || !samplingKernel.holds(out)) return false;
     const at = samplingKernel.addressOf(table);
     if (at === -1) return false;
     samplingKernel.fill(this, at, out.byteOffset, end, offset, scale, tail);
