@@ -97,43 +97,13 @@ class Xoshiro128StarStar implements Random, KernelState {
     return this.nextUint32() * TWO_POW_MINUS_32;
   }
 
-  // The two loops below repeat nextUint32's step with the state in locals: no field loads and
-  // stores, and no number boxed across a call. They are two on purpose: measured per draw, about
-  // 2.7 ns for fillFromTable and 3.2 ns with the tail test, against 5 ns for one loop that served
-  // both kinds of table with a call in its tail branch.
-
   fill(out: Float64Array, count = out.length): void {
     // Interpolating the table of j / CELLS at u gives u itself, exactly (every step is a power of 2).
     this.fillFromTable(IDENTITY, 0, 1, out, count);
   }
 
   fillFromTable(table: Float64Array, offset: number, scale: number, out: Float64Array, count: number): void {
-    assertTable(table);
-    const end = Math.min(count, out.length);
-    if (this.inKernel(table, out, end, offset, scale)) return;
-    let s0 = this.s0;
-    let s1 = this.s1;
-    let s2 = this.s2;
-    let s3 = this.s3;
-    for (let i = 0; i < end; i++) {
-      const product = Math.imul(s1, 5);
-      const result = Math.imul((product << 7) | (product >>> 25), 9);
-      const t = s1 << 9;
-      s2 ^= s0;
-      s3 ^= s1;
-      s1 ^= s2;
-      s0 ^= s3;
-      s2 ^= t;
-      s3 = (s3 << 11) | (s3 >>> 21);
-      // u × TABLE_CELLS = result × 2^-20, exactly: its whole part is the top 12 bits.
-      const j = result >>> CELL_BITS;
-      const low = table[j]!;
-      out[i] = offset + scale * (low + (result & CELL_MASK) * TWO_POW_MINUS_20 * (table[j + 1]! - low));
-    }
-    this.s0 = s0;
-    this.s1 = s1;
-    this.s2 = s2;
-    this.s3 = s3;
+    this.draw(table, offset, scale, out, count);
   }
 
   fillFromTableWithTails(
@@ -144,10 +114,30 @@ class Xoshiro128StarStar implements Random, KernelState {
     count: number,
     tail: (u: number) => number,
   ): void {
+    this.draw(table, offset, scale, out, count, tail);
+  }
+
+  /**
+   * Both fills: in the kernel when it can (kernel.ts, the same numbers), else here, repeating
+   * nextUint32's step with the state in locals (no field loads and stores, no number boxed across
+   * a call). With `tail`, u is half a step on and the draws in the outermost cells are noted, then
+   * drawn by `tail` after the loop, which so has no call in it.
+   */
+  private draw(
+    table: Float64Array,
+    offset: number,
+    scale: number,
+    out: Float64Array,
+    count: number,
+    tail?: (u: number) => number,
+  ): void {
     assertTable(table);
     const end = Math.min(count, out.length);
     if (this.inKernel(table, out, end, offset, scale, tail)) return;
-    if (tailAt.length < end) {
+    const edges = tail !== undefined;
+    // (u + 2^-33) × TABLE_CELLS = (result + ½) × 2^-20: the same cell as u, half a step on.
+    const half = edges ? 0.5 : 0;
+    if (edges && tailAt.length < end) {
       tailAt = new Int32Array(end);
       tailU = new Float64Array(end);
     }
@@ -168,21 +158,21 @@ class Xoshiro128StarStar implements Random, KernelState {
       s0 ^= s3;
       s2 ^= t;
       s3 = (s3 << 11) | (s3 >>> 21);
-      // (u + 2^-33) × TABLE_CELLS = (result + ½) × 2^-20: the same cell as u, half a step on.
+      // u × TABLE_CELLS = result × 2^-20, exactly: its whole part is the top 12 bits.
       const j = result >>> CELL_BITS;
-      if (j === 0 || j === LAST_CELL) {
+      if (edges && (j === 0 || j === LAST_CELL)) {
         at[tails] = i;
         us[tails++] = ((result >>> 0) + 0.5) * TWO_POW_MINUS_32;
       }
       const low = table[j]!;
       out[i] =
-        offset + scale * (low + ((result & CELL_MASK) + 0.5) * TWO_POW_MINUS_20 * (table[j + 1]! - low));
+        offset + scale * (low + ((result & CELL_MASK) + half) * TWO_POW_MINUS_20 * (table[j + 1]! - low));
     }
     this.s0 = s0;
     this.s1 = s1;
     this.s2 = s2;
     this.s3 = s3;
-    for (let k = 0; k < tails; k++) out[at[k]!] = tail(us[k]!);
+    for (let k = 0; k < tails; k++) out[at[k]!] = tail!(us[k]!);
   }
 
   /**
