@@ -191,6 +191,9 @@ const withLocals = (locals: number[][], body: number[]) => {
   return [...unsigned(code.length), ...code];
 };
 
+/** local += 1, for an i32 local. */
+const bump = (local: number) => [...get(local), ...i32(1), op.i32Add, ...set(local)];
+
 /** a ^= b, for two locals. */
 const xorInto = (a: number, b: number) => [...get(a), ...get(b), op.i32Xor, ...set(a)];
 
@@ -263,10 +266,7 @@ function drawFunction(tails: boolean): number[] {
         op.i32Shl,
         ...get(RESULT),
         ...storeI32(TAILS + 4),
-        ...get(TAIL_COUNT),
-        ...i32(1),
-        op.i32Add,
-        ...set(TAIL_COUNT),
+        ...bump(TAIL_COUNT),
         op.end,
       ]
     : [];
@@ -396,10 +396,7 @@ function tallyFunction(): number[] {
       op.f64Eq,
       op.if,
       EMPTY_BLOCK,
-      ...get(COUNT),
-      ...i32(1),
-      op.i32Add,
-      ...set(COUNT),
+      ...bump(COUNT),
       ...get(NEG),
       ...get(V),
       ...f64(0),
