@@ -341,11 +341,7 @@ export function talliedQuantiles(
   if (count === 0) return ps.map(() => Number.NaN);
   if (tally.least === tally.greatest) return ps.map(() => tally.least);
   if (count < BUCKETS_FROM || Number.isNaN(tally.perWidth)) {
-    let n = 0;
-    for (let i = 0; i < length; i++) {
-      const v = column[i]!;
-      if (!Number.isNaN(v)) scratch[n++] = v;
-    }
+    const n = compactValues(length === column.length ? column : column.subarray(0, length), scratch);
     return quantilesOf(scratch, n, ps, tally);
   }
   const found = orderStatisticsInSlices(
