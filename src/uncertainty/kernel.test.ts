@@ -4,6 +4,7 @@
  * bit for bit — with and without tails, at every count, and after the memory grows.
  */
 import { describe, expect, it, vi } from 'vitest';
+import { drawer } from './distributions.js';
 import { STRETCH, samplingKernel } from './kernel.js';
 import { stream, TABLE_CELLS } from './random.js';
 import { ColumnTally, histogram, talliedQuantiles } from './statistics.js';
@@ -138,5 +139,18 @@ describe('the kernel', () => {
     // The kernel did the work: a tally per stretch, gathering for the spread-out columns, histograms.
     for (const call of calls) expect(call).toHaveBeenCalled();
     for (const call of calls) call.mockRestore();
+  });
+
+  it('draws a PERT whose shape falls on a tabulated row in the kernel too, and alike', () => {
+    // mode halfway: α = 3, a tabulated row.
+    const spec = { kind: 'pert', min: 0, mode: 5, max: 10 } as const;
+    const { stretches, rows } = samplingKernel.workspace(1, 1);
+    const outside = new Float64Array(STRETCH);
+    const calls = vi.spyOn(samplingKernel, 'fill');
+    drawer(spec, stream(7, 'pert'), rows[0])(stretches[0]!, STRETCH);
+    expect(calls).toHaveBeenCalledTimes(1);
+    calls.mockRestore();
+    drawer(spec, stream(7, 'pert'))(outside, STRETCH);
+    expect(stretches[0]).toEqual(outside);
   });
 });

@@ -62,15 +62,19 @@ function density(x: number, a: number, b: number): number {
 export const ROW_LENGTH = POINTS + 1;
 
 /**
- * The quantile row of Beta(α, 6 − α) for any α in [1, 5]: the two nearest tabulated rows blended
- * into `into` (ROW_LENGTH long), or the tabulated row itself when α falls on one (never written to).
+ * The quantile row of Beta(α, 6 − α) for any α in [1, 5], in `into` (ROW_LENGTH long), which it
+ * returns: the two nearest tabulated rows blended, or the tabulated row itself when α falls on one.
  */
 export function pertRow(alpha: number, into: Float64Array): Float64Array {
   const position = Math.min(Math.max((alpha - 1) * (ALPHA_STEPS / 4), 0), ALPHA_STEPS);
   const k = Math.min(Math.floor(position), ALPHA_STEPS - 1);
   const t = position - k;
   const lower = quantileRow(k);
-  if (t === 0) return lower;
+  // On a tabulated α, its row itself, copied: `into` may be where draws run fastest (kernel.ts).
+  if (t === 0) {
+    into.set(lower);
+    return into;
+  }
   const upper = quantileRow(k + 1);
   for (let j = 0; j <= POINTS; j++) into[j] = lower[j]! + t * (upper[j]! - lower[j]!);
   return into;
