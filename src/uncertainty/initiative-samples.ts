@@ -1,8 +1,9 @@
 /**
  * One initiative's share of a simulation: sample its params and evaluate its model a stretch of
- * samples at a time, without an object per sample, then summarize value and overall. It depends only on the run's seed, the sample
- * count and the initiative itself, never on other initiatives — which is what lets worker threads
- * compute initiatives in any split and still give bit-identical results. Ranking, which needs
+ * samples at a time, without an object per sample, then summarize value and overall. It depends
+ * only on the run's seed, the sample count and the initiative itself, never on other initiatives —
+ * which is what lets worker threads compute initiatives in any split and still give bit-identical
+ * results. Ranking, which needs
  * every initiative's samples at once, happens afterwards (ranking.ts).
  */
 import type { CompiledScript } from '../formula/index.js';
@@ -106,22 +107,22 @@ export interface SamplingContext {
  * allocates and zeroes none of them again. Safe because a context is used synchronously, one
  * initiative at a time, and is done with before its simulation awaits anything.
  */
-let workspace: Omit<SamplingContext, 'seed' | 'shared'> | undefined;
+let reused: Omit<SamplingContext, 'seed' | 'shared'> | undefined;
 
 export function createSamplingContext(
   seed: number,
   samples: number,
   shared: ReadonlyMap<string, DistributionSpec>,
 ): SamplingContext {
-  if (workspace?.samples !== samples) {
-    workspace = {
+  if (reused?.samples !== samples) {
+    reused = {
       samples,
       scratch: new Float64Array(samples),
       tallies: [new ColumnTally(), new ColumnTally()],
       effort: new Float64Array(samples),
     };
   }
-  return { ...workspace, seed, shared: new SharedColumns(shared, seed, samples) };
+  return { ...reused, seed, shared: new SharedColumns(shared, seed, samples) };
 }
 
 /** The distribution of each input the script reads: its own param first, else a shared assumption. */

@@ -5,8 +5,8 @@
  * same time on all of them. Each worker recompiles the formulas from their text and re-derives the
  * same random streams (worker-job.ts), so an initiative's samples are bit-identical whichever
  * thread computes it. Every thread writes overall columns into one shared memory (column-memory.ts).
- * Only sampling and evaluating runs here; ranking needs every column and runs
- * on the calling thread afterwards.
+ * Only sampling and evaluating runs here; ranking needs every column and runs on the calling
+ * thread afterwards.
  *
  * Workers are kept once started, idle and not holding the process open, so a long-running process
  * (the dashboard, watch mode) pays a thread's start-up once rather than on every run.
@@ -76,10 +76,9 @@ export async function sampleInWorkers<T extends ParallelInitiative>(
   // A rejection must not go unhandled while this thread is busy: it is awaited below.
   for (const pending of elsewhere) pending.catch(() => {});
   const results: (InitiativeSamples | undefined)[] = new Array(count);
-  for (let start = Atomics.add(counter, 0, take); start < count; start = Atomics.add(counter, 0, take)) {
-    const end = Math.min(count, start + take);
-    for (let i = start; i < end; i++) results[i] = here(i);
-  }
+  takeInTurn(counter, take, count, (i) => {
+    results[i] = here(i);
+  });
   for (const done of await Promise.all(elsewhere)) {
     done.indices.forEach((index, k) => {
       const sampled = done.samples[k]!;
@@ -94,6 +93,22 @@ export async function sampleInWorkers<T extends ParallelInitiative>(
     if (!result) throw new Error(`internal error: no thread sampled initiative ${initiatives[i]!.key}`);
     return result;
   });
+}
+
+/**
+ * Visits indices 0 … count − 1 that this thread takes from `counter` (shared by every thread of a
+ * run), `take` at a time, until none are left.
+ */
+export function takeInTurn(
+  counter: Int32Array,
+  take: number,
+  count: number,
+  visit: (index: number) => void,
+): void {
+  for (let start = Atomics.add(counter, 0, take); start < count; start = Atomics.add(counter, 0, take)) {
+    const end = Math.min(count, start + take);
+    for (let i = start; i < end; i++) visit(i);
+  }
 }
 
 /** Initiative-samples in one take of the shared counter, at most. */

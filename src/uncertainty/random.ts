@@ -17,7 +17,10 @@ export interface Random {
   nextFloat(): number;
   /** A uniform integer in [0, 2^32). */
   nextUint32(): number;
-  /** Fills `out[0 … count)` (default all of it) with the next values of `nextFloat()`, without a call per value. */
+  /**
+   * Fills `out[0 … count)` (default all of it) with the next values of `nextFloat()`, without a
+   * call per value.
+   */
   fill(out: Float64Array, count?: number): void;
   /**
    * Fills `out[0 … count)` with draws by a tabulated quantile function, in one pass: for each next

@@ -7,7 +7,10 @@
 import { finiteCount, lowerBound, roundPercent, selectNth } from './statistics.js';
 
 export interface RankingInput {
-  /** Per math-model initiative, its overall per sample (finite, or NaN: none); overwritten with its priority. */
+  /**
+   * Per math-model initiative, its overall per sample (finite, or NaN: none); overwritten with its
+   * priority.
+   */
   columns: Float64Array[];
   /** Per math-model initiative, its strategic_priority_coefficient. */
   coefficients: readonly number[];
@@ -26,13 +29,13 @@ export interface RankingOutcome {
 }
 
 /**
- * Turns overalls (each finite or NaN) into priorities: coefficient × overall, or, under 'percentile', coefficient × the
- * mid-rank percentile (0–100) of the overall among the math models that have one in that sample —
- * 100 × (lower + ½ × equal) / count, as `overallPercentiles` does. Then counts, per sample, who
- * ranks within the top N: competition ranking (ties share a rank, as `rankByPriority`) puts an item
- * within the top N exactly when its priority is at least the N-th highest of all priorities.
- * Unrounded: activation rounds to 10 digits, which can only matter for priorities equal to that
- * precision.
+ * Turns overalls (each finite or NaN) into priorities: coefficient × overall, or, under
+ * 'percentile', coefficient × the mid-rank percentile (0–100) of the overall among the math models
+ * that have one in that sample — 100 × (lower + ½ × equal) / count, as `overallPercentiles` does.
+ * Then counts, per sample, who ranks within the top N: competition ranking (ties share a rank, as
+ * `rankByPriority`) puts an item within the top N exactly when its priority is at least the N-th
+ * highest of all priorities. Unrounded: activation rounds to 10 digits, which can only matter for
+ * priorities equal to that precision.
  */
 export function rankSamples(input: RankingInput): RankingOutcome {
   const { columns, coefficients, constants, samples, topN } = input;

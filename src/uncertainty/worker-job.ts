@@ -16,6 +16,7 @@ import {
   type SamplingContext,
   sampleInitiative,
 } from './initiative-samples.js';
+import { takeInTurn } from './parallel.js';
 import { packHistogram } from './statistics.js';
 
 export interface WorkerJob {
@@ -65,22 +66,13 @@ const FORMULAS_KEPT = 5_000;
 export function runWorkerJob(job: WorkerJob): WorkerResults {
   const context = createSamplingContext(job.seed, job.samples, new Map(job.shared));
   if (formulas.size > FORMULAS_KEPT) formulas = new FormulaCache();
-  const counter = new Int32Array(job.counter);
-  const count = job.initiatives.length;
   const results: WorkerResults = { indices: [], samples: [] };
-  for (
-    let start = Atomics.add(counter, 0, job.take);
-    start < count;
-    start = Atomics.add(counter, 0, job.take)
-  ) {
-    const end = Math.min(count, start + job.take);
-    for (let i = start; i < end; i++) {
-      const column = overallColumnIn(job.columns, job.samples, i);
-      const { overallColumn: _written, histogram, ...sampled } = sampleOne(job, i, context, column);
-      results.indices.push(i);
-      results.samples.push({ ...sampled, histogram: packHistogram(histogram) });
-    }
-  }
+  takeInTurn(new Int32Array(job.counter), job.take, job.initiatives.length, (i) => {
+    const column = overallColumnIn(job.columns, job.samples, i);
+    const { overallColumn: _written, histogram, ...sampled } = sampleOne(job, i, context, column);
+    results.indices.push(i);
+    results.samples.push({ ...sampled, histogram: packHistogram(histogram) });
+  });
   return results;
 }
 
